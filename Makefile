@@ -1,0 +1,58 @@
+# judging: make run (demo server) and make test (whole suite). Everything else is a helper of those two.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut -d' ' -f1)
+FLASK  := $(BIN)/flask --app judging
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test install migrate demo lint format messages translations clean-venv bench
+
+run: demo
+	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install translations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+install: $(STAMP)
+
+$(STAMP):
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { \
+	  echo "Installing python3-venv (needs root)"; \
+	  apt-get update -qq && apt-get install -y -qq python3-venv; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+migrate: install translations
+	$(FLASK) db upgrade
+
+demo: migrate
+	$(FLASK) demo
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check judging tests bench
+
+format: install
+	$(BIN)/ruff format judging tests bench
+	$(BIN)/ruff check --fix .
+
+# Translations: extract the marked strings, merge them into every catalogue, compile.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o judging/translations/messages.pot --sort-by-file --no-wrap .
+	$(BIN)/pybabel update -i judging/translations/messages.pot -d judging/translations --no-wrap --ignore-obsolete
+
+translations: install
+	@if ls judging/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+	  $(BIN)/pybabel compile -q -d judging/translations; fi
+
+bench: install
+	@for script in bench/*.py; do [ -e "$$script" ] && $(BIN)/python $$script; done; true
+
+clean-venv:
+	rm -rf $(VENV)

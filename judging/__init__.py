@@ -1,0 +1,106 @@
+"""judging: run innovation challenges and awards from the call for entries to the certificate."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: defaults, then instance/config.py, then JUDGING_* env, then ``test_config``."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("JUDGING_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    configure(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_templating(app)
+    register_cli(app)
+    return app
+
+
+def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    from judging.config import Defaults, ensure_secret_key, env_overrides
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_object(Defaults)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.update(env_overrides(os.environ))
+    else:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = ensure_secret_key(app.instance_path)
+    database_url = app.config.get("SQLALCHEMY_DATABASE_URI") or app.config.get("DATABASE_URL")
+    if not database_url:
+        database_url = "sqlite:///" + str(Path(app.instance_path) / "judging.sqlite3")
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql://" + database_url[len("postgres://") :]
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url
+    engine_options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if database_url.startswith("postgresql"):
+        engine_options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
+    app.config.setdefault("UPLOAD_FOLDER", None)
+    app.config["UPLOAD_FOLDER"] = app.config["UPLOAD_FOLDER"] or str(Path(app.instance_path) / "uploads")
+    app.config["OUTBOX_FOLDER"] = app.config.get("OUTBOX_FOLDER") or str(Path(app.instance_path) / "outbox")
+    # The whole request may carry a deck plus the form's text.
+    app.config.setdefault("MAX_CONTENT_LENGTH", int(app.config["MAX_DECK_BYTES"]) + 2 * 1024 * 1024)
+    if app.config.get("REDIS_URL") and app.config.get("RATELIMIT_STORAGE_URI") == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+
+
+def register_extensions(app: Flask) -> None:
+    from judging import models  # noqa: F401  (every model registered before the metadata is used)
+    from judging.accounts.session import configure_login
+    from judging.extensions import babel, csrf, db, limiter, migrate
+    from judging.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    configure_login(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from judging.accounts.views import bp as accounts_bp
+    from judging.challenges.manage_views import bp as manage_bp
+    from judging.challenges.views import bp as challenges_bp
+    from judging.submissions.manage_views import bp as screening_bp
+    from judging.submissions.views import bp as submissions_bp
+
+    for blueprint in (challenges_bp, accounts_bp, manage_bp, submissions_bp, screening_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_errors(app: Flask) -> None:
+    from judging.errors import init_errors
+
+    init_errors(app)
+
+
+def register_templating(app: Flask) -> None:
+    from judging.templating import init_templating
+
+    init_templating(app)
+
+
+def register_cli(app: Flask) -> None:
+    from judging.cli import init_cli
+
+    init_cli(app)

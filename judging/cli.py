@@ -1,0 +1,32 @@
+"""Command-line tasks: ``flask --app judging create-admin``, ``demo`` and ``tick``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+
+def init_cli(app: Flask) -> None:
+    @app.cli.command("create-admin")
+    @click.option("--email", prompt=True)
+    @click.option("--name", prompt=True)
+    @click.password_option()
+    def create_admin(email: str, name: str, password: str) -> None:
+        """Create a platform administrator (or make an existing user one)."""
+        from judging.accounts.services import create_administrator
+        from judging.errors import DomainError
+
+        try:
+            user = create_administrator(email=email, name=name, password=password)
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
+        click.echo(f"Administrator ready: {user.email}")
+
+    @app.cli.command("demo")
+    def demo() -> None:
+        """Load the demo programmes and accounts (running it again changes nothing)."""
+        from judging.demo import DEMO_PASSWORD, load_demo
+
+        summary = load_demo()
+        click.echo(summary.describe())
+        click.echo(f"All demo accounts use the password: {DEMO_PASSWORD}")

@@ -1,0 +1,94 @@
+"""Configuration layers: defaults, then ``instance/config.py``, then ``JUDGING_*`` environment variables.
+
+``DATABASE_URL`` and ``REDIS_URL`` are also read without the prefix, as hosting platforms set them.
+Values from the environment are parsed as JSON when they look like JSON (numbers, booleans, lists) and
+kept as strings otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+LANGUAGES = ("en", "fr", "es", "ar", "zh", "ru")
+
+
+class Defaults:
+    """Settings that hold unless the instance or the environment says otherwise."""
+
+    SECRET_KEY: str | None = None
+    DATABASE_URL: str | None = None
+    BASE_URL = "http://127.0.0.1:5000"
+    SITE_NAME = "judging"
+
+    # Mail: SMTP when MAIL_SERVER is set, otherwise .eml files in instance/outbox/.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 587
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = True
+    MAIL_USE_SSL = False
+    MAIL_FROM = "judging <no-reply@localhost>"
+
+    # Files
+    MAX_DECK_BYTES = 10 * 1024 * 1024
+    UPLOAD_FOLDER: str | None = None
+    OUTBOX_FOLDER: str | None = None
+
+    # Accounts
+    PASSWORD_MIN_LENGTH = 10
+    VERIFY_TOKEN_MAX_AGE = 3 * 24 * 3600
+    RESET_TOKEN_MAX_AGE = 3600
+    INVITE_TOKEN_MAX_AGE = 14 * 24 * 3600
+    LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
+    LOGIN_LIMIT_PER_CLIENT = "50 per 15 minutes"
+
+    # Shared state between workers: memory by default, Redis when REDIS_URL is set.
+    REDIS_URL: str | None = None
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+
+    LANGUAGES = LANGUAGES
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT: int | None = None
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+
+def env_overrides(environ: os._Environ[str] | dict[str, str]) -> dict[str, object]:
+    """Return the settings given by ``JUDGING_*`` variables (and bare ``DATABASE_URL``/``REDIS_URL``)."""
+    found: dict[str, object] = {}
+    for bare in ("DATABASE_URL", "REDIS_URL"):
+        if environ.get(bare):
+            found[bare] = environ[bare]
+    for key, raw in environ.items():
+        if key.startswith("JUDGING_") and len(key) > len("JUDGING_"):
+            found[key[len("JUDGING_") :]] = _parse(raw)
+    return found
+
+
+def _parse(raw: str) -> object:
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return raw
+    return value if isinstance(value, int | float | bool | list | dict) else raw
+
+
+def ensure_secret_key(instance_path: str) -> str:
+    """Read the generated secret key from the instance folder, creating it (mode 600) on first use."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,84 @@
+"""Domain errors raised by services, and the error pages every failure ends on."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the action; ``message`` is translated and shown to the user.
+
+    ``field`` names the form field the message belongs to, when there is one.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotAllowed(DomainError):
+    """The actor may not do this (views answer 404 for objects the user may not see)."""
+
+
+class ClosedForChanges(DomainError):
+    """The deadline has passed or the object is no longer editable."""
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood. Please go back and try again.")),
+        403: (_("Not allowed"), _("You are not allowed to do this.")),
+        404: (_("Page not found"), _("There is no such page, or you are not allowed to see it.")),
+        405: (_("Not allowed"), _("This page cannot be used that way.")),
+        413: (
+            _("Too large"),
+            _("What you sent is too large. Nothing was saved; please go back and send a smaller file."),
+        ),
+        429: (_("Too many attempts"), _("Too many attempts. Please wait a few minutes and try again.")),
+        500: (
+            _("Something went wrong"),
+            _("Something went wrong on our side. Nothing was lost; please try again."),
+        ),
+        503: (
+            _("Temporarily unavailable"),
+            _("The service is briefly unavailable. Please try again in a minute."),
+        ),
+    }
+
+
+def render_error(code: int, detail: str | None = None):
+    title, message = _messages().get(code, _messages()[500])
+    return render_template("errors/error.html", code=code, title=title, message=detail or message), code
+
+
+def init_errors(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(
+            400,
+            _(
+                "This form has expired or did not come from this site, so nothing was saved. "
+                "Please go back, reload the page and send it again."
+            ),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        if error.code == 403:  # what a user may not see does not exist for them
+            return render_error(404)
+        return render_error(error.code)
+
+    @app.errorhandler(500)
+    def unexpected(error: HTTPException):
+        log.error("unhandled error on %s %s", request.method, request.path)
+        return render_error(500)

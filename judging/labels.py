@@ -1,0 +1,69 @@
+"""Translated names for the enums users see."""
+
+from __future__ import annotations
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+from judging.challenges.models import ChallengeKind, QuestionKind
+from judging.core.lifecycle import ChallengeStatus, SubmissionStatus
+from judging.submissions.models import Stage
+
+LABELS: dict[enum.Enum, object] = {
+    ChallengeStatus.DRAFT: _l("Draft"),
+    ChallengeStatus.OPEN: _l("Open"),
+    ChallengeStatus.CLOSED: _l("Closed"),
+    ChallengeStatus.JUDGING: _l("Judging"),
+    ChallengeStatus.DECIDED: _l("Decided"),
+    ChallengeStatus.PUBLISHED: _l("Results published"),
+    ChallengeStatus.ARCHIVED: _l("Archived"),
+    SubmissionStatus.DRAFT: _l("Draft"),
+    SubmissionStatus.SUBMITTED: _l("Submitted"),
+    SubmissionStatus.ELIGIBLE: _l("Eligible"),
+    SubmissionStatus.INELIGIBLE: _l("Not eligible"),
+    SubmissionStatus.WITHDRAWN: _l("Withdrawn"),
+    ChallengeKind.CHALLENGE: _l("Challenge"),
+    ChallengeKind.AWARD: _l("Award"),
+    QuestionKind.SHORT_TEXT: _l("Short text"),
+    QuestionKind.LONG_TEXT: _l("Long text"),
+    QuestionKind.SINGLE_CHOICE: _l("Single choice"),
+    QuestionKind.MULTIPLE_CHOICE: _l("Multiple choice"),
+    QuestionKind.NUMBER: _l("Number"),
+    QuestionKind.URL: _l("Web address (URL)"),
+    Stage.IDEA: _l("Idea"),
+    Stage.PROTOTYPE: _l("Prototype"),
+    Stage.MARKET: _l("On the market"),
+    Stage.SCALING: _l("Scaling"),
+}
+
+SDG_NAMES = {
+    1: _l("No poverty"),
+    2: _l("Zero hunger"),
+    3: _l("Good health and well-being"),
+    4: _l("Quality education"),
+    5: _l("Gender equality"),
+    6: _l("Clean water and sanitation"),
+    7: _l("Affordable and clean energy"),
+    8: _l("Decent work and economic growth"),
+    9: _l("Industry, innovation and infrastructure"),
+    10: _l("Reduced inequalities"),
+    11: _l("Sustainable cities and communities"),
+    12: _l("Responsible consumption and production"),
+    13: _l("Climate action"),
+    14: _l("Life below water"),
+    15: _l("Life on land"),
+    16: _l("Peace, justice and strong institutions"),
+    17: _l("Partnerships for the goals"),
+}
+
+
+def label(value: enum.Enum | None) -> str:
+    """The reader-language name of an enum member (its value when none is defined)."""
+    if value is None:
+        return ""
+    return str(LABELS.get(value, value.value))
+
+
+def choices(enum_cls: type[enum.Enum]) -> list[tuple[str, str]]:
+    return [(member.value, label(member)) for member in enum_cls]

@@ -1,0 +1,116 @@
+"""Template filters and globals: times in the reader's zone, sanitised Markdown, country names."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import nh3
+import pycountry
+from babel.dates import format_datetime as babel_format_datetime
+from flask import Flask, current_app
+from flask_babel import format_timedelta, get_locale, get_timezone
+from flask_babel import gettext as _
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from judging import permissions
+from judging.database import utcnow
+from judging.labels import SDG_NAMES, label
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+_ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "a", "ul", "ol", "li", "h2", "h3", "h4", "blockquote", "code", "pre",
+    "hr", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Markdown to HTML, then cleaned by an allow-list (links get rel=noopener and only http(s)/mailto)."""
+    if not text:
+        return Markup("")
+    html = _MARKDOWN.render(text)
+    cleaned = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(cleaned)  # noqa: S704 (sanitised by nh3 just above)
+
+
+def format_in_zone(value: datetime | None, zone: str | ZoneInfo | None = None, fmt: str = "medium") -> str:
+    """A UTC time in ``zone`` (default: the reader's zone), in the reader's locale, with the zone name."""
+    if value is None:
+        return ""
+    tz = ZoneInfo(zone) if isinstance(zone, str) else (zone or get_timezone())
+    pattern = {"short": "short", "medium": "medium", "long": "long"}.get(fmt, fmt)
+    text = babel_format_datetime(value, pattern, tzinfo=tz, locale=get_locale())
+    return f"{text} {_zone_label(value, tz)}"
+
+
+def _zone_label(value: datetime, tz) -> str:
+    name = value.astimezone(tz).tzname() or str(tz)
+    key = getattr(tz, "key", str(tz))
+    return f"({name})" if name == key else f"({name}, {key})"
+
+
+def time_until(value: datetime | None) -> str:
+    """ "in 3 days" style wording for a future time, "3 days ago" for a past one."""
+    if value is None:
+        return ""
+    return format_timedelta(value - utcnow(), add_direction=True, granularity="minute", threshold=1.0)
+
+
+@cache
+def _country_codes() -> tuple[str, ...]:
+    return tuple(sorted(country.alpha_2 for country in pycountry.countries))
+
+
+def country_name(code: str | None) -> str:
+    """The country's name in the reader's language (Babel's CLDR data), else the English ISO name."""
+    if not code:
+        return ""
+    localised = get_locale().territories.get(code)
+    if localised:
+        return localised
+    country = pycountry.countries.get(alpha_2=code)
+    return country.name if country else code
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """(code, name) pairs for every ISO 3166-1 country, sorted by name in the reader's language."""
+    return sorted(
+        ((code, country_name(code)) for code in _country_codes()), key=lambda pair: pair[1].casefold()
+    )
+
+
+def valid_country(code: str | None) -> bool:
+    return code in _country_codes()
+
+
+def language_name(code: str) -> str:
+    from babel import Locale
+
+    return Locale.parse(code).get_display_name(code) or code
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["dt"] = format_in_zone
+    app.jinja_env.filters["until"] = time_until
+    app.jinja_env.filters["country"] = country_name
+    app.jinja_env.globals["perm"] = permissions
+    app.jinja_env.globals["status_label"] = label
+    app.jinja_env.globals["country_name"] = country_name
+    app.jinja_env.globals["sdg_names"] = SDG_NAMES
+    app.jinja_env.globals["now"] = utcnow
+    app.jinja_env.globals["language_name"] = language_name
+    app.jinja_env.globals["_"] = _
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+
+    @app.context_processor
+    def site() -> dict[str, object]:
+        return {"site_name": current_app.config["SITE_NAME"], "languages": current_app.config["LANGUAGES"]}

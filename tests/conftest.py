@@ -1,0 +1,92 @@
+"""Fixtures: one application per test session on SQLite (or TEST_DATABASE_URL), a clean database per test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from judging import create_app
+from judging.extensions import db, limiter
+from tests.factories import World, build_world
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _test_config(tmp: Path) -> dict[str, object]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or f"sqlite:///{tmp / 'test.sqlite3'}",
+        "WTF_CSRF_ENABLED": False,
+        "UPLOAD_FOLDER": str(tmp / "uploads"),
+        "OUTBOX_FOLDER": str(tmp / "outbox"),
+        "BASE_URL": "https://judging.example.org",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture(scope="session")
+def _app(tmp_path_factory: pytest.TempPathFactory):
+    tmp = tmp_path_factory.mktemp("instance")
+    os.environ["JUDGING_INSTANCE_PATH"] = str(tmp)
+    app = create_app(_test_config(tmp))
+    with app.app_context():
+        if TEST_DATABASE_URL:
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
+        from flask_migrate import upgrade
+
+        upgrade()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _empty_database() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{table.name}"' for table in tables)
+        with db.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        with db.engine.begin() as connection:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def app(_app):
+    """The application with an empty database, empty outbox and uploads, reset rate limits."""
+    with _app.app_context():
+        yield _app
+        db.session.remove()
+        _empty_database()
+    for key in ("OUTBOX_FOLDER", "UPLOAD_FOLDER"):
+        shutil.rmtree(_app.config[key], ignore_errors=True)
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def world(app) -> World:
+    """One user in every role around two challenges (see ``tests.factories.build_world``)."""
+    return build_world()
+
+
+@pytest.fixture
+def outbox(app):
+    """Read the mail written so far: a list of ``email.message.EmailMessage``, oldest first."""
+    from tests.factories import read_outbox
+
+    return lambda: read_outbox(app)

@@ -1,0 +1,243 @@
+"""Factories for tests: plain functions that create rows with sensible defaults, and the role world."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import itertools
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from judging.accounts.models import Organisation, User
+from judging.accounts.passwords import hash_password
+from judging.challenges.models import Category, Challenge, ChallengeKind, EntryQuestion, QuestionKind
+from judging.core.lifecycle import ChallengeStatus, SubmissionStatus
+from judging.core.text import normalise_name
+from judging.database import utcnow
+from judging.extensions import db
+from judging.submissions.models import Stage, Submission
+
+PASSWORD = "correct horse battery"
+_PASSWORD_HASH = hash_password(PASSWORD)  # Argon2 is slow on purpose: hash the common password once
+_counter = itertools.count(1)
+
+
+def make_organisation(name: str | None = None, **fields) -> Organisation:
+    name = name or f"Organisation {next(_counter)}"
+    values = {
+        "country": "KE",
+        "employees": 12,
+        "founded_year": 2019,
+        "sector": "ICT",
+        "website": "https://example.org",
+    }
+    values.update(fields)
+    organisation = Organisation(name=name, normalised_name=normalise_name(name), **values)
+    db.session.add(organisation)
+    db.session.commit()
+    return organisation
+
+
+def make_user(
+    email_address: str | None = None,
+    *,
+    name: str | None = None,
+    password: str = PASSWORD,
+    verified: bool = True,
+    admin: bool = False,
+    organisation: Organisation | None = None,
+    **fields,
+) -> User:
+    n = next(_counter)
+    user = User(
+        email=email_address or f"user{n}@example.org",
+        name=name or f"User {n}",
+        password_hash=_PASSWORD_HASH if password == PASSWORD else hash_password(password),
+        email_verified_at=utcnow() if verified else None,
+        is_admin=admin,
+        organisation=organisation,
+        country=fields.pop("country", "KE"),
+        language=fields.pop("language", "en"),
+        **fields,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_challenge(
+    title: str | None = None,
+    *,
+    organisers: list[User] = (),
+    status: ChallengeStatus = ChallengeStatus.OPEN,
+    categories: tuple[str, ...] = ("Connectivity", "E-health"),
+    opens_in: timedelta = timedelta(days=-10),
+    closes_in: timedelta = timedelta(days=20),
+    **fields,
+) -> Challenge:
+    n = next(_counter)
+    title = title or f"Challenge {n}"
+    now = utcnow()
+    challenge = Challenge(
+        title=title,
+        slug=fields.pop("slug", f"challenge-{n}"),
+        kind=fields.pop("kind", ChallengeKind.AWARD),
+        summary=fields.pop("summary", "A call for digital SMEs."),
+        description=fields.pop("description", "Open to **small** businesses."),
+        timezone=fields.pop("timezone", "Europe/Paris"),
+        opens_at=now + opens_in,
+        closes_at=now + closes_in,
+        status=status,
+        **fields,
+    )
+    challenge.organisers = list(organisers)
+    challenge.categories = [Category(name=name, position=i) for i, name in enumerate(categories)]
+    db.session.add(challenge)
+    db.session.commit()
+    return challenge
+
+
+def make_question(
+    challenge: Challenge, label: str = "How many customers do you have?", **fields
+) -> EntryQuestion:
+    question = EntryQuestion(
+        challenge=challenge,
+        label=label,
+        kind=fields.pop("kind", QuestionKind.SHORT_TEXT),
+        position=fields.pop("position", len(challenge.questions)),
+        **fields,
+    )
+    db.session.add(question)
+    db.session.commit()
+    return question
+
+
+def make_submission(
+    challenge: Challenge,
+    organisation: Organisation,
+    *,
+    status: SubmissionStatus = SubmissionStatus.SUBMITTED,
+    category: Category | None = None,
+    **fields,
+) -> Submission:
+    values = {
+        "title": f"Entry {next(_counter)}",
+        "summary": "We connect rural clinics over low-cost mesh networks.",
+        "problem": "Clinics lose connectivity.",
+        "solution": "A solar-powered mesh.",
+        "business_model": "Subscription per clinic.",
+        "impact": "Fewer lost records.",
+        "sdgs": [3, 9],
+        "stage": Stage.PROTOTYPE,
+        "video_url": None,
+    }
+    values.update(fields)
+    submission = Submission(
+        challenge=challenge,
+        category=category or challenge.categories[0],
+        organisation=organisation,
+        status=status,
+        submitted_at=utcnow() if status is not SubmissionStatus.DRAFT else None,
+        **values,
+    )
+    db.session.add(submission)
+    db.session.commit()
+    return submission
+
+
+@dataclass
+class World:
+    """A fixture world with a user in every role (HotCRP-style permission matrix).
+
+    challenge: open, organised by ``organiser``; other_challenge: open, organised by ``other_organiser``.
+    entrant_a (organisation A) owns ``submission_a`` (submitted) and ``draft_a`` in ``challenge``;
+    entrant_b (organisation B) owns ``submission_b`` (submitted) in ``challenge``.
+    """
+
+    admin: User
+    organiser: User
+    other_organiser: User
+    entrant_a: User
+    entrant_b: User
+    organisation_a: Organisation
+    organisation_b: Organisation
+    challenge: Challenge
+    other_challenge: Challenge
+    draft_challenge: Challenge
+    submission_a: Submission
+    draft_a: Submission
+    submission_b: Submission
+
+    def user(self, role: str) -> User | None:
+        return None if role == "anonymous" else getattr(self, role)
+
+
+ROLES = ("anonymous", "entrant_a", "entrant_b", "organiser", "other_organiser", "admin")
+
+
+def build_world() -> World:
+    admin = make_user("admin@example.org", name="Ada Admin", admin=True)
+    organiser = make_user("organiser@example.org", name="Olu Organiser")
+    other_organiser = make_user("other.organiser@example.org", name="Oksana Other")
+    organisation_a = make_organisation("Alpha Mesh Ltd", country="KE", employees=12)
+    organisation_b = make_organisation("Beta Health", country="PE", employees=40)
+    entrant_a = make_user("a@alpha.example", name="Amina Alpha", organisation=organisation_a)
+    entrant_b = make_user("b@beta.example", name="Bruno Beta", organisation=organisation_b)
+    challenge = make_challenge("Digital SME Awards", slug="sme-awards", organisers=[organiser])
+    other_challenge = make_challenge("Innovation Challenge", slug="innovation", organisers=[other_organiser])
+    draft_challenge = make_challenge(
+        "Unpublished Call", slug="unpublished", organisers=[organiser], status=ChallengeStatus.DRAFT
+    )
+    submission_a = make_submission(challenge, organisation_a, title="Alpha mesh for clinics")
+    draft_a = make_submission(challenge, organisation_a, status=SubmissionStatus.DRAFT, title="Alpha draft")
+    submission_b = make_submission(challenge, organisation_b, title="Beta telehealth")
+    return World(
+        admin, organiser, other_organiser, entrant_a, entrant_b, organisation_a, organisation_b,
+        challenge, other_challenge, draft_challenge, submission_a, draft_a, submission_b,
+    )  # fmt: skip
+
+
+def login(client: FlaskClient, user: User | None) -> FlaskClient:
+    """Sign ``user`` in on ``client`` directly through the session (the login form has its own tests)."""
+    with client.session_transaction() as session:
+        session.clear()
+        if user is not None:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+    return client
+
+
+def read_outbox(app: Flask) -> list[email.message.EmailMessage]:
+    folder = Path(app.config["OUTBOX_FOLDER"])
+    if not folder.exists():
+        return []
+    return [
+        email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        for path in sorted(folder.glob("*.eml"))
+    ]
+
+
+def mail_body(message: email.message.EmailMessage) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def links_in(message: email.message.EmailMessage) -> list[str]:
+    return re.findall(r"https?://\S+", mail_body(message))
+
+
+def minimal_pdf() -> bytes:
+    """A small valid one-page PDF."""
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
