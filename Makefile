@@ -7,7 +7,7 @@ FLASK  := $(BIN)/flask --app judging
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install migrate demo lint format messages translations clean-venv bench
+.PHONY: run test install migrate demo lint format messages translations clean-venv bench schema
 
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
@@ -56,3 +56,8 @@ bench: install
 
 clean-venv:
 	rm -rf $(VENV)
+
+# While there is no release, the schema lives in one initial migration regenerated from the models.
+schema: install
+	rm -f migrations/versions/*.py
+	JUDGING_INSTANCE_PATH=$$(mktemp -d) $(FLASK) db migrate -m "initial schema"

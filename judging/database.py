@@ -82,3 +82,17 @@ def _sqlite_pragmas(dbapi_connection: object, connection_record: object) -> None
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    """Alembic: write the UTC timestamp type as a plain aware DateTime, so migrations need no app code."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def compare_type(context, inspected_column, metadata_column, inspected_type, metadata_type) -> bool | None:
+    """Alembic: compare the UTC timestamp type by the DateTime it is stored as."""
+    if isinstance(metadata_type, UTCDateTime):
+        return not isinstance(inspected_type, DateTime)
+    return None

@@ -51,9 +51,19 @@ def format_in_zone(value: datetime | None, zone: str | ZoneInfo | None = None, f
     return f"{text} {_zone_label(value, tz)}"
 
 
+def zone_key(tz) -> str:
+    """The IANA name of a zone object (zoneinfo's ``key``, pytz's ``zone``)."""
+    return getattr(tz, "key", None) or getattr(tz, "zone", None) or str(tz)
+
+
+def reader_zone() -> str:
+    """The IANA name of the zone times are shown in for this reader."""
+    return zone_key(get_timezone())
+
+
 def _zone_label(value: datetime, tz) -> str:
-    name = value.astimezone(tz).tzname() or str(tz)
-    key = getattr(tz, "key", str(tz))
+    name = value.astimezone(tz).tzname() or zone_key(tz)
+    key = zone_key(tz)
     return f"({name})" if name == key else f"({name}, {key})"
 
 
@@ -105,6 +115,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["perm"] = permissions
     app.jinja_env.globals["status_label"] = label
     app.jinja_env.globals["country_name"] = country_name
+    app.jinja_env.globals["reader_zone"] = reader_zone
     app.jinja_env.globals["sdg_names"] = SDG_NAMES
     app.jinja_env.globals["now"] = utcnow
     app.jinja_env.globals["language_name"] = language_name

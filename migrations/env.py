@@ -6,7 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from judging.database import UTCDateTime
+from judging.database import compare_type, render_item
 
 config = context.config
 if config.config_file_name and not logging.getLogger().handlers:
@@ -14,19 +14,6 @@ if config.config_file_name and not logging.getLogger().handlers:
 logger = logging.getLogger("alembic.env")
 
 target_db = current_app.extensions["migrate"].db
-
-
-def render_item(type_, obj, autogen_context):
-    """Write our UTC timestamp type as a plain timezone-aware DateTime, so migrations need no app code."""
-    if type_ == "type" and isinstance(obj, UTCDateTime):
-        return "sa.DateTime(timezone=True)"
-    return False
-
-
-def compare_type(context, inspected_column, metadata_column, inspected_type, metadata_type):
-    if isinstance(metadata_type, UTCDateTime):
-        return context.impl.compare_type(inspected_column, metadata_column.copy(type_=metadata_type.impl))
-    return None
 
 
 def _options() -> dict:

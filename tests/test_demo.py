@@ -1,0 +1,64 @@
+"""The demo programmes load once and stay the same when loaded again."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from judging.accounts.models import Organisation, User
+from judging.accounts.passwords import verify_password
+from judging.challenges.models import Challenge
+from judging.demo import DEMO_PASSWORD, load_demo
+from judging.extensions import db
+from judging.submissions.models import Submission
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (User, Organisation, Challenge, Submission)
+    }
+
+
+def test_demo_loads_two_programmes_with_entrants_from_many_countries(app):
+    summary = load_demo()
+    sme = db.session.scalar(select(Challenge).where(Challenge.slug == "digital-sme-awards-2027"))
+    innovation = db.session.scalar(select(Challenge).where(Challenge.slug == "innovation-challenge-2027"))
+    assert [c.name for c in sme.categories] == [
+        "Connectivity",
+        "Smart cities, smart living",
+        "E-health",
+        "Digital finance",
+    ]
+    assert [c.name for c in innovation.categories] == [
+        "Digital change-maker",
+        "Ecosystem best practice",
+        "Women in tech",
+    ]
+    assert sme.accepts_entries() and innovation.accepts_entries()
+    assert sme.closes_at.astimezone(sme.zone).strftime("%H:%M") == "00:00"  # midnight in Paris
+    countries = db.session.scalars(select(Organisation.country).distinct()).all()
+    assert len(countries) >= 20
+    assert "Demo accounts:" in summary.describe()
+    assert "admin@example.org" in summary.describe()
+
+
+def test_demo_accounts_sign_in_with_the_printed_password(app):
+    load_demo()
+    admin = db.session.scalar(select(User).where(User.email == "admin@example.org"))
+    assert admin.is_admin
+    assert verify_password(admin.password_hash, DEMO_PASSWORD)
+
+
+def test_loading_the_demo_twice_changes_nothing(app):
+    load_demo()
+    before = _counts()
+    second = load_demo()
+    assert _counts() == before
+    assert second.created == {}
+
+
+def test_demo_command_prints_the_logins(app):
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "admin@example.org" in result.output
+    assert DEMO_PASSWORD in result.output
