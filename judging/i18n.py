@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import available_timezones
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 
 _ZONES: frozenset[str] | None = None
@@ -18,6 +18,8 @@ def known_zones() -> frozenset[str]:
 
 
 def select_locale() -> str | None:
+    if not has_request_context():  # CLI and background work: the default language
+        return None
     languages = current_app.config["LANGUAGES"]
     if current_user.is_authenticated and current_user.language in languages:
         return current_user.language
@@ -28,6 +30,8 @@ def select_locale() -> str | None:
 
 
 def select_timezone() -> str | None:
+    if not has_request_context():
+        return None
     if current_user.is_authenticated and current_user.timezone in known_zones():
         return current_user.timezone
     zone = request.cookies.get("tz")

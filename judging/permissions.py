@@ -158,3 +158,8 @@ def _own(user: User):
     if user.organisation_id is None:
         return false()
     return Submission.organisation_id == user.organisation_id
+
+
+def is_organisation_member(organisation: Any, user: Any) -> bool:
+    """The user belongs to this organisation (members see and edit it, and invite colleagues)."""
+    return _signed_in(user) and organisation is not None and user.organisation_id == organisation.id

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -68,10 +68,18 @@ def _zone_label(value: datetime, tz) -> str:
 
 
 def time_until(value: datetime | None) -> str:
-    """ "in 3 days" style wording for a future time, "3 days ago" for a past one."""
+    """ "in 3 days" style wording for a future time, "3 days ago" for a past one.
+
+    Between one and sixty days the count is in days ("in 12 days", not "in 2 weeks"): deadlines are
+    planned in days. Shorter spans use hours or minutes, longer ones months.
+    """
     if value is None:
         return ""
-    return format_timedelta(value - utcnow(), add_direction=True, granularity="minute", threshold=1.0)
+    delta = value - utcnow()
+    if timedelta(days=1) <= abs(delta) < timedelta(days=60):
+        # A threshold no unit reaches makes Babel stop at the granularity: days.
+        return format_timedelta(delta, add_direction=True, granularity="day", threshold=float("inf"))
+    return format_timedelta(delta, add_direction=True, granularity="minute", threshold=1.0)
 
 
 @cache
@@ -119,6 +127,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["sdg_names"] = SDG_NAMES
     app.jinja_env.globals["now"] = utcnow
     app.jinja_env.globals["language_name"] = language_name
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["get_timezone"] = get_timezone
     app.jinja_env.globals["_"] = _
     app.jinja_env.add_extension("jinja2.ext.i18n")
 

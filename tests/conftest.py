@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from judging import create_app
@@ -30,11 +32,25 @@ def _test_config(tmp: Path) -> dict[str, object]:
     }
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request starts with an empty ``g``, as a real request does.
+
+    Tests keep an application context pushed (to use the database), and Flask reuses it for each
+    request, so per-request caches kept in ``g`` (the signed-in user, the reader's locale and time
+    zone, the CSRF token) would otherwise leak from one request to the next within a test.
+    """
+
+    def open(self, *args, **kwargs):
+        g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def _app(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("instance")
     os.environ["JUDGING_INSTANCE_PATH"] = str(tmp)
     app = create_app(_test_config(tmp))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         if TEST_DATABASE_URL:
             with db.engine.begin() as connection:

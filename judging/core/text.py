@@ -9,13 +9,18 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 _LEGAL_SUFFIXES = {
     "ltd", "limited", "llc", "inc", "incorporated", "corp", "corporation", "co", "company", "gmbh",
     "ag", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "plc", "pty", "pvt", "private", "oy", "ab",
-    "as", "kk", "llp", "lp", "sl", "ooo",
+    "as", "kk", "llp", "lp", "sl", "ooo", "kg", "pte", "sdn", "bhd", "ltda", "sac", "se",
+    "ооо", "зао", "оао", "пао",
 }  # fmt: skip
+_DOTTED_ABBREVIATION = re.compile(r"(?<!\w)(?:\w\.){2,}")  # "s.a.", "s.a.s.", "u.s.a."
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def word_count(text: str | None) -> int:
-    """Words in ``text``; a CJK character without spaces counts as one word each."""
+    """Words in ``text``; a Chinese or Japanese character counts as one word each.
+
+    Korean separates words with spaces, so Hangul is counted like Latin script, by space-separated word.
+    """
     if not text:
         return 0
     count = 0
@@ -31,7 +36,7 @@ def _is_cjk(ch: str) -> bool:
         0x3040 <= code <= 0x30FF
         or 0x3400 <= code <= 0x4DBF
         or 0x4E00 <= code <= 0x9FFF
-        or 0xAC00 <= code <= 0xD7AF
+        or 0xF900 <= code <= 0xFAFF
     )
 
 
@@ -39,6 +44,7 @@ def normalise_name(name: str) -> str:
     """An organisation name folded for comparison: case, accents, punctuation and legal suffixes ignored."""
     folded = unicodedata.normalize("NFKD", name.casefold())
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    folded = _DOTTED_ABBREVIATION.sub(lambda match: match.group(0).replace(".", "") + " ", folded)
     words = re.findall(r"\w+", folded)
     while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
         words.pop()
