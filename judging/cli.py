@@ -30,3 +30,13 @@ def init_cli(app: Flask) -> None:
         summary = load_demo()
         click.echo(summary.describe())
         click.echo(f"All demo accounts use the password: {DEMO_PASSWORD}")
+
+    @app.cli.command("tick")
+    def tick() -> None:
+        """Apply the clock: store ``closed`` for open challenges whose deadline has passed (run from cron)."""
+        from judging.challenges.services import sync_clock
+
+        closed = sync_clock()
+        for challenge in closed:
+            click.echo(f"Closed: {challenge.slug}")
+        click.echo(f"{len(closed)} challenge(s) closed by the clock.")
