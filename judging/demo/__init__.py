@@ -120,7 +120,7 @@ def _sme_awards(loader: _Loader, organiser: User) -> Challenge:
             "4. Entries and pitch decks must be in English, French or Spanish."
         ),
         timezone="Europe/Paris",
-        opens_at=utcnow() - timedelta(days=14),
+        opens_at=_local_midnight("Europe/Paris", -14),
         closes_at=_local_midnight("Europe/Paris", 60),
         status=ChallengeStatus.OPEN,
         max_employees=250,
@@ -178,7 +178,7 @@ def _innovation_challenge(loader: _Loader, organiser: User) -> Challenge:
         ),
         rules="Open to organisations of any size from any country. One entry per organisation.",
         timezone="UTC",
-        opens_at=utcnow() - timedelta(days=7),
+        opens_at=_local_midnight("UTC", -7),
         closes_at=_local_midnight("UTC", 45),
         status=ChallengeStatus.OPEN,
         max_entries_per_organisation=2,

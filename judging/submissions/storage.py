@@ -1,0 +1,200 @@
+"""Pitch deck files: checked by their content, stored under generated names in UPLOAD_FOLDER/decks.
+
+A file is written to a temporary name in the same directory and renamed into place, so a reader never
+sees half a file; its Deck row is committed with the use case, and the file is deleted again if the
+database refuses the row, so that no file is left without a row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import secrets
+import warnings
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from typing import BinaryIO
+
+from flask import current_app
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from sqlalchemy import select
+
+from judging.accounts.models import User
+from judging.database import utcnow
+from judging.errors import DomainError
+from judging.extensions import db
+from judging.submissions.models import Deck, Submission
+
+log = logging.getLogger(__name__)
+
+_STORAGE_NAME = re.compile(r"^[0-9a-f]{32}\.pdf$")
+_ORIGINAL_NAME_MAX = 255
+
+
+class DeckInvalid(DomainError):
+    """The uploaded file cannot be accepted as a pitch deck; the message says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="deck")
+
+
+@dataclass(frozen=True)
+class DeckFile:
+    """An uploaded deck that passed every check, held in memory until it is stored."""
+
+    data: bytes
+    original_name: str
+    pages: int
+    sha256: str
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def read_deck(stream: BinaryIO, original_name: str | None, max_bytes: int) -> DeckFile:
+    """Read an upload and accept it only if it is a readable, unencrypted PDF of at most ``max_bytes``.
+
+    Raises ``DeckInvalid`` with a message for the upload field otherwise.
+    """
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise DeckInvalid(
+            _(
+                "This file is larger than the limit of %(limit)s. Please upload a smaller PDF.",
+                limit=size_label(max_bytes),
+            )
+        )
+    if not data:
+        raise DeckInvalid(_("This file is empty. Please choose your pitch deck again."))
+    if not data.startswith(b"%PDF-"):
+        raise DeckInvalid(
+            _("This file is not a PDF. Please save your pitch deck as a PDF file and upload that.")
+        )
+    pages = _count_pages(data)
+    name = os.path.basename((original_name or "").replace("\\", "/")).strip() or "deck.pdf"
+    return DeckFile(data, name[:_ORIGINAL_NAME_MAX], pages, hashlib.sha256(data).hexdigest())
+
+
+def _count_pages(data: bytes) -> int:
+    if b"%%EOF" not in data[-2048:]:
+        raise DeckInvalid(_broken())
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                raise DeckInvalid(
+                    _("This PDF is protected by a password. Please upload a copy without a password.")
+                )
+            pages = len(reader.pages)
+            for page in reader.pages:
+                page.mediabox  # noqa: B018 (reading each page finds broken page trees)
+    except DeckInvalid:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError):
+        raise DeckInvalid(_broken()) from None
+    if pages < 1:
+        raise DeckInvalid(_broken())
+    return pages
+
+
+def _broken() -> str:
+    return _(
+        "This PDF could not be read; it may be damaged or incomplete. Please export it again and upload it."
+    )
+
+
+def folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / "decks"
+
+
+def path_for(storage_name: str) -> Path:
+    """Where a stored deck lives; refuses any name the application did not generate."""
+    if not _STORAGE_NAME.match(storage_name):
+        raise ValueError(f"not a generated storage name: {storage_name!r}")
+    return folder() / storage_name
+
+
+def store(data: bytes) -> str:
+    """Write ``data`` under a new generated name and return that name. Side effect: creates a file."""
+    directory = folder()
+    directory.mkdir(parents=True, exist_ok=True)
+    name = secrets.token_hex(16) + ".pdf"
+    temporary = directory / f".upload-{secrets.token_hex(8)}.tmp"
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, directory / name)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return name
+
+
+def delete(storage_name: str) -> None:
+    """Remove a stored file (used when its database row could not be written)."""
+    try:
+        path_for(storage_name).unlink(missing_ok=True)
+    except OSError:
+        log.exception("could not delete deck file %s", storage_name)
+
+
+def size_label(size: int) -> str:
+    """A file size for people: "10 MB", "250 KB"."""
+    if size >= 1024 * 1024:
+        return _("%(size)s MB", size=format_decimal(round(size / (1024 * 1024), 1)))
+    return _("%(size)s KB", size=format_decimal(max(1, round(size / 1024))))
+
+
+def current_decks(submission: Submission) -> list[Deck]:
+    if submission.id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(Deck).where(Deck.submission_id == submission.id, Deck.replaced_at.is_(None))
+        )
+    )
+
+
+def commit_with_deck(submission: Submission, new_deck: DeckFile | None, *, actor: User | None) -> Deck | None:
+    """Commit the current use case together with ``new_deck`` (when given) as the entry's current deck.
+
+    The file is written first, then the Deck row is inserted and the previous deck marked replaced
+    (its file is kept). If the commit fails, the transaction is rolled back and the new file deleted,
+    so no file is ever left without its row.
+    """
+    if new_deck is None:
+        db.session.commit()
+        return None
+    stored_name = None
+    try:
+        for old in current_decks(submission):
+            old.replaced_at = utcnow()
+        stored_name = store(new_deck.data)
+        row = Deck(
+            submission_id=submission.id,
+            storage_name=stored_name,
+            original_name=new_deck.original_name,
+            size=new_deck.size,
+            sha256=new_deck.sha256,
+            pages=new_deck.pages,
+            uploaded_by_id=actor.id if actor is not None else None,
+        )
+        db.session.add(row)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        if stored_name is not None:
+            delete(stored_name)
+        raise
+    return row
