@@ -44,12 +44,12 @@ format: install
 
 # Translations: extract the marked strings, merge them into every catalogue, compile.
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o judging/translations/messages.pot --sort-by-file --no-wrap .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --project judging --sort-by-file --no-wrap -o judging/translations/messages.pot .
 	$(BIN)/pybabel update -i judging/translations/messages.pot -d judging/translations --no-wrap --ignore-obsolete
 
 translations: install
 	@if ls judging/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-	  $(BIN)/pybabel compile -q -d judging/translations; fi
+	  $(BIN)/pybabel compile -d judging/translations >/dev/null; fi
 
 bench: install
 	@for script in bench/*.py; do [ -e "$$script" ] && $(BIN)/python $$script; done; true

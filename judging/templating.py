@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -101,8 +102,14 @@ def country_name(code: str | None) -> str:
 def country_choices() -> list[tuple[str, str]]:
     """(code, name) pairs for every ISO 3166-1 country, sorted by name in the reader's language."""
     return sorted(
-        ((code, country_name(code)) for code in _country_codes()), key=lambda pair: pair[1].casefold()
+        ((code, country_name(code)) for code in _country_codes()), key=lambda pair: _sort_key(pair[1])
     )
+
+
+def _sort_key(name: str) -> str:
+    """Alphabetical order that ignores accents (Åland next to Albania, Réunion before Romania)."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def valid_country(code: str | None) -> bool:

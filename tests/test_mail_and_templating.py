@@ -56,3 +56,10 @@ def test_country_names_follow_the_reader_language(app):
             assert country_name("DE") == "Germany"
             assert ("KE", "Kenya") in country_choices()
             assert len(country_choices()) == 249
+
+
+def test_country_list_is_alphabetical_ignoring_accents(app):
+    with app.test_request_context("/"), force_locale("en"):
+        names = [name for _, name in country_choices()]
+    assert names.index("Åland Islands") < names.index("Albania")
+    assert names.index("Réunion") < names.index("Romania")
