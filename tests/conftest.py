@@ -29,6 +29,10 @@ def _test_config(tmp: Path) -> dict[str, object]:
         "BASE_URL": "https://judging.example.org",
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
+        # Tests need no durability: skipping the wait for the disk makes every commit cheap on PostgreSQL.
+        "SQLALCHEMY_ENGINE_OPTIONS": (
+            {"connect_args": {"options": "-c synchronous_commit=off"}} if TEST_DATABASE_URL else {}
+        ),
     }
 
 
@@ -66,15 +70,10 @@ def _app(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _empty_database() -> None:
-    tables = list(reversed(db.metadata.sorted_tables))
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{table.name}"' for table in tables)
-        with db.engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        with db.engine.begin() as connection:
-            for table in tables:
-                connection.execute(table.delete())
+    """Delete every row, children first (on small tables DELETE is much faster than TRUNCATE)."""
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 @pytest.fixture
