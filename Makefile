@@ -7,7 +7,7 @@ FLASK  := $(BIN)/flask --app judging
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install migrate demo lint format messages translations clean-venv bench schema
+.PHONY: run test install migrate demo lint format messages translations clean-venv bench migration
 
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
@@ -57,7 +57,6 @@ bench: install
 clean-venv:
 	rm -rf $(VENV)
 
-# While there is no release, the schema lives in one initial migration regenerated from the models.
-schema: install
-	rm -f migrations/versions/*.py
-	JUDGING_INSTANCE_PATH=$$(mktemp -d) $(FLASK) db migrate -m "initial schema"
+# A new migration from the difference between the models and the database: make migration m="what changed"
+migration: install
+	JUDGING_INSTANCE_PATH=$$(mktemp -d) sh -c '$(FLASK) db upgrade && $(FLASK) db migrate -m "$(m)"'

@@ -1,12 +1,18 @@
 """Imports every model so that the metadata (and Alembic) sees all tables."""
 
 from judging.accounts.models import Organisation, OrganisationInvitation, User
+from judging.assignments.models import Assignment, Conflict, Judge, Round, RoundEntry
 from judging.audit import AuditEvent
 from judging.challenges.models import Category, Challenge, EntryQuestion
 from judging.submissions.models import Answer, Deck, Submission
 
 __all__ = [
     "Answer",
+    "Assignment",
+    "Conflict",
+    "Judge",
+    "Round",
+    "RoundEntry",
     "AuditEvent",
     "Category",
     "Challenge",

@@ -15,6 +15,17 @@ from flask.testing import FlaskClient
 
 from judging.accounts.models import Organisation, User
 from judging.accounts.passwords import hash_password
+from judging.assignments.models import (
+    Assignment,
+    AssignmentOrigin,
+    Conflict,
+    ConflictReason,
+    ConflictSource,
+    Judge,
+    JudgeStatus,
+    Round,
+    RoundEntry,
+)
 from judging.challenges.models import Category, Challenge, ChallengeKind, EntryQuestion, QuestionKind
 from judging.core.lifecycle import ChallengeStatus, SubmissionStatus
 from judging.core.text import normalise_name
@@ -150,6 +161,89 @@ def make_submission(
     return submission
 
 
+def make_judge(
+    challenge: Challenge,
+    user: User | None = None,
+    *,
+    expertise: tuple[str, ...] | None = None,
+    ready: bool = True,
+    **fields,
+) -> Judge:
+    """A judge of ``challenge``; ``ready`` means accepted, terms agreed and profile confirmed."""
+    user = user or make_user()
+    now = utcnow()
+    judge = Judge(
+        challenge=challenge,
+        user=user if ready or fields.get("status") is JudgeStatus.ACTIVE else None,
+        email=user.email,
+        name=user.name,
+        status=fields.pop("status", JudgeStatus.ACTIVE if ready else JudgeStatus.INVITED),
+        languages=fields.pop("languages", ["en"]),
+        capacity=fields.pop("capacity", 10),
+        affiliation=fields.pop("affiliation", "University of Nairobi"),
+        country=fields.pop("country", "GB"),
+        accepted_at=now if ready else None,
+        terms_accepted_at=now if ready else None,
+        profile_confirmed_at=now if ready else None,
+        **fields,
+    )
+    wanted = expertise if expertise is not None else tuple(c.name for c in challenge.categories)
+    judge.expertise = [c for c in challenge.categories if c.name in wanted]
+    db.session.add(judge)
+    db.session.commit()
+    return judge
+
+
+def make_round(
+    challenge: Challenge, name: str = "Screening", *, entries: list[Submission] = (), **fields
+) -> Round:
+    now = utcnow()
+    round_ = Round(
+        challenge=challenge,
+        name=name,
+        position=fields.pop("position", 1),
+        judges_per_entry=fields.pop("judges_per_entry", 2),
+        opens_at=fields.pop("opens_at", now - timedelta(days=1)),
+        closes_at=fields.pop("closes_at", now + timedelta(days=14)),
+        **fields,
+    )
+    db.session.add(round_)
+    db.session.flush()
+    for submission in entries:
+        db.session.add(RoundEntry(round_id=round_.id, submission_id=submission.id))
+    db.session.commit()
+    return round_
+
+
+def make_assignment(round_: Round, judge: Judge, submission: Submission, **fields) -> Assignment:
+    assignment = Assignment(
+        round=round_,
+        judge=judge,
+        submission=submission,
+        origin=fields.pop("origin", AssignmentOrigin.MANUAL),
+        **fields,
+    )
+    db.session.add(assignment)
+    db.session.commit()
+    return assignment
+
+
+def make_conflict(
+    judge: Judge, submission: Submission, *, source: ConflictSource = ConflictSource.DECLARED, **fields
+) -> Conflict:
+    conflict = Conflict(
+        challenge_id=judge.challenge_id,
+        judge=judge,
+        submission=submission,
+        source=source,
+        reason=fields.pop("reason", ConflictReason.ADVISER),
+        **fields,
+    )
+    db.session.add(conflict)
+    db.session.commit()
+    return conflict
+
+
 @dataclass
 class World:
     """A fixture world with a user in every role (HotCRP-style permission matrix).
@@ -157,6 +251,10 @@ class World:
     challenge: open, organised by ``organiser``; other_challenge: open, organised by ``other_organiser``.
     entrant_a (organisation A) owns ``submission_a`` (submitted) and ``draft_a`` in ``challenge``;
     entrant_b (organisation B) owns ``submission_b`` (submitted) in ``challenge``.
+    ``round`` is the first round of ``challenge`` holding both submitted entries. Judges of ``challenge``
+    (all ready): ``judge`` is assigned ``submission_a``; ``conflicted_judge`` has a declared conflict with
+    ``submission_a`` and is assigned ``submission_b``; ``unassigned_judge`` has no assignment.
+    ``other_judge`` judges ``other_challenge`` only.
     """
 
     admin: User
@@ -172,12 +270,32 @@ class World:
     submission_a: Submission
     draft_a: Submission
     submission_b: Submission
+    round: Round
+    judge: User
+    conflicted_judge: User
+    unassigned_judge: User
+    other_judge: User
+    judge_membership: Judge
+    conflicted_membership: Judge
+    assignment_a: Assignment
+    assignment_b: Assignment
 
     def user(self, role: str) -> User | None:
         return None if role == "anonymous" else getattr(self, role)
 
 
-ROLES = ("anonymous", "entrant_a", "entrant_b", "organiser", "other_organiser", "admin")
+ROLES = (
+    "anonymous",
+    "entrant_a",
+    "entrant_b",
+    "judge",
+    "conflicted_judge",
+    "unassigned_judge",
+    "other_judge",
+    "organiser",
+    "other_organiser",
+    "admin",
+)
 
 
 def build_world() -> World:
@@ -196,9 +314,23 @@ def build_world() -> World:
     submission_a = make_submission(challenge, organisation_a, title="Alpha mesh for clinics")
     draft_a = make_submission(challenge, organisation_a, status=SubmissionStatus.DRAFT, title="Alpha draft")
     submission_b = make_submission(challenge, organisation_b, title="Beta telehealth")
+    round_ = make_round(challenge, entries=[submission_a, submission_b])
+    judge = make_user("judy@jury.example", name="Judy Judge")
+    conflicted_judge = make_user("conrad@jury.example", name="Conrad Conflicted")
+    unassigned_judge = make_user("una@jury.example", name="Una Unassigned")
+    other_judge = make_user("otto@jury.example", name="Otto Other")
+    judge_membership = make_judge(challenge, judge)
+    conflicted_membership = make_judge(challenge, conflicted_judge)
+    make_judge(challenge, unassigned_judge)
+    make_judge(other_challenge, other_judge)
+    make_conflict(conflicted_membership, submission_a)
+    assignment_a = make_assignment(round_, judge_membership, submission_a)
+    assignment_b = make_assignment(round_, conflicted_membership, submission_b)
     return World(
         admin, organiser, other_organiser, entrant_a, entrant_b, organisation_a, organisation_b,
         challenge, other_challenge, draft_challenge, submission_a, draft_a, submission_b,
+        round_, judge, conflicted_judge, unassigned_judge, other_judge, judge_membership,
+        conflicted_membership, assignment_a, assignment_b,
     )  # fmt: skip
 
 

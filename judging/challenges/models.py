@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from judging.accounts.models import User
@@ -56,6 +56,9 @@ class Challenge(db.Model):
     max_employees: Mapped[int | None]
     allowed_countries: Mapped[list[str]] = mapped_column(default=list)
     max_entries_per_organisation: Mapped[int | None]
+    judging_terms: Mapped[str | None] = mapped_column(Text)  # Markdown: what judges agree to
+    # Judges never meet entries from their own country when set.
+    conflict_same_country: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -45,6 +45,7 @@ class Submission(db.Model):
     sdgs: Mapped[list[int]] = mapped_column(default=list)
     stage: Mapped[Stage | None] = mapped_column(enum_type(Stage))
     video_url: Mapped[str | None] = mapped_column(String(500))
+    language: Mapped[str | None] = mapped_column(String(10))  # the language the entry is written in
     screening_reason: Mapped[str | None] = mapped_column(Text)
     screened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     screened_at: Mapped[datetime | None]
