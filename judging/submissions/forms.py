@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -30,6 +31,7 @@ from judging.submissions.rules import (
     TITLE_MAX_LENGTH,
     question_field,
 )
+from judging.templating import language_name
 
 REQUIRED_TO_SUBMIT = ("summary", *LONG_TEXTS, "sdgs", "stage")
 
@@ -70,6 +72,7 @@ class EntryForm(FlaskForm):
     impact = TextAreaField(_l("Impact"))
     sdgs = MultiCheckboxField(_l("Sustainable Development Goals addressed"), coerce=int)
     stage = RadioField(_l("Stage"), validators=[Optional()])
+    language = SelectField(_l("Language of the entry"), validators=[Optional()])
     video_url = URLField(_l("Video link"))
     deck = FileField(_l("Pitch deck (PDF)"), render_kw={"accept": "application/pdf,.pdf"})
 
@@ -79,7 +82,7 @@ class EntryForm(FlaskForm):
         """The typed values in the shape ``services.save_entry`` takes."""
         data = {
             name: getattr(self, name).data
-            for name in ("title", "summary", *LONG_TEXTS, "sdgs", "stage", "video_url")
+            for name in ("title", "summary", *LONG_TEXTS, "sdgs", "stage", "video_url", "language")
         }
         data["answers"] = {
             question.id: getattr(self, question_field(question)).data for question in self.questions
@@ -108,6 +111,10 @@ def entry_form(
     form.questions = questions
     form.sdgs.choices = [SelectChoice(goal, f"{goal}. {name}") for goal, name in SDG_NAMES.items()]
     form.stage.choices = options(choices(Stage))
+    form.language.choices = [
+        SelectChoice(code, language_name(code)) for code in current_app.config["LANGUAGES"]
+    ]
+    form.language.description = _("Judges who read this language are preferred.")
     form.summary.description = _("One paragraph, at most %(num)d words.", num=SUMMARY_MAX_WORDS)
     for name in LONG_TEXTS:
         getattr(form, name).description = _("At most %(num)d words.", num=LONG_TEXT_MAX_WORDS)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask import current_app
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 
@@ -89,6 +90,12 @@ def clean_entry(data: Mapping[str, Any], questions: Sequence[EntryQuestion]) -> 
             _add(errors, "stage", _("Choose one of the stages listed."))
             stage = None
     cleaned["stage"] = stage
+
+    language = data.get("language") or None
+    if language is not None and language not in current_app.config["LANGUAGES"]:
+        _add(errors, "language", _("Choose one of the languages listed."))
+        language = None
+    cleaned["language"] = language
 
     video = _text(data.get("video_url"))
     if video:

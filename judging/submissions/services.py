@@ -64,6 +64,7 @@ def current_values(submission: Submission) -> dict[str, Any]:
     }
     values["sdgs"] = list(submission.sdgs or [])
     values["stage"] = submission.stage
+    values["language"] = submission.language
     values["answers"] = {answer.question_id: answer.value for answer in submission.answers}
     return values
 
@@ -90,6 +91,7 @@ def start_entry(challenge: Challenge, category: Category | None, title: str, *, 
         status=SubmissionStatus.DRAFT,
         title=title,
         sdgs=[],
+        language=actor.language,
     )
     db.session.add(submission)
     db.session.commit()
@@ -284,6 +286,7 @@ def _apply(submission: Submission, cleaned: Mapping[str, Any], questions: list[E
         setattr(submission, name, cleaned[name])
     submission.sdgs = list(cleaned["sdgs"])
     submission.stage = cleaned["stage"]
+    submission.language = cleaned.get("language") or submission.language
     existing = {answer.question_id: answer for answer in submission.answers}
     for question in questions:
         value = cleaned["answers"].get(question.id)
