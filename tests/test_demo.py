@@ -62,3 +62,26 @@ def test_demo_command_prints_the_logins(app):
     assert result.exit_code == 0, result.output
     assert "admin@example.org" in result.output
     assert DEMO_PASSWORD in result.output
+
+
+def test_demo_has_a_past_edition_in_judging_with_a_ready_jury_and_a_screening_round(app):
+    from judging.assignments.models import Judge, Round, RoundEntry
+    from judging.core.lifecycle import ChallengeStatus, SubmissionStatus
+
+    load_demo()
+    past = db.session.scalar(select(Challenge).where(Challenge.slug == "digital-sme-awards-2026"))
+    assert past.current_status() is ChallengeStatus.JUDGING
+    judges = db.session.scalars(select(Judge).where(Judge.challenge_id == past.id)).all()
+    assert len(judges) == 12
+    assert all(judge.is_ready and judge.expertise for judge in judges)
+    screening = db.session.scalar(select(Round).where(Round.challenge_id == past.id, Round.position == 1))
+    held = db.session.scalars(
+        select(RoundEntry.submission_id).where(RoundEntry.round_id == screening.id)
+    ).all()
+    eligible = db.session.scalars(
+        select(Submission.id).where(
+            Submission.challenge_id == past.id, Submission.status == SubmissionStatus.ELIGIBLE
+        )
+    ).all()
+    assert sorted(held) == sorted(eligible)
+    assert len(held) >= 15

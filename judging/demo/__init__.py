@@ -19,6 +19,7 @@ from judging.core.lifecycle import ChallengeStatus, SubmissionStatus
 from judging.core.text import normalise_name
 from judging.database import utcnow
 from judging.demo.data import CHALLENGE_TRACKS, ENTRIES, ORGANISATIONS, SME_CATEGORIES
+from judging.demo.jury import add_past_edition
 from judging.extensions import db
 from judging.submissions.models import Answer, Submission
 
@@ -30,8 +31,8 @@ class DemoSummary:
     created: dict[str, int] = field(default_factory=dict)
     accounts: list[tuple[str, str]] = field(default_factory=list)
 
-    def count(self, kind: str) -> None:
-        self.created[kind] = self.created.get(kind, 0) + 1
+    def count(self, kind: str, n: int = 1) -> None:
+        self.created[kind] = self.created.get(kind, 0) + n
 
     def describe(self) -> str:
         made = ", ".join(f"{n} {kind}" for kind, n in sorted(self.created.items())) or "nothing new"
@@ -51,6 +52,8 @@ class _Loader:
     def __init__(self) -> None:
         self.summary = DemoSummary()
         self._hash: str | None = None
+        self.judges = 0
+        self.midnight = _local_midnight
 
     def password_hash(self) -> str:
         if self._hash is None:
@@ -285,5 +288,7 @@ def load_demo() -> DemoSummary:
     for spec in ENTRIES:
         organisation, author = members[spec[0]]
         _entry(loader, programmes[spec[1]], organisation, author, spec)
+    add_past_edition(loader, sme_organiser, members, ENTRIES, _entry)
+    loader.summary.accounts = [row for row in loader.summary.accounts if row[0]]
     db.session.commit()
     return loader.summary
