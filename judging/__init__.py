@@ -79,12 +79,25 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from judging.accounts.views import bp as accounts_bp
+    from judging.assignments.assign_views import bp as assignments_bp
+    from judging.assignments.conflict_views import admin_bp as conflict_admin_bp
+    from judging.assignments.conflict_views import bp as conflicts_bp
+    from judging.assignments.invitation_views import bp as judging_bp
+    from judging.assignments.judge_views import bp as judge_bp
+    from judging.assignments.jury_views import bp as jury_bp
+    from judging.assignments.round_views import bp as rounds_bp
     from judging.challenges.manage_views import bp as manage_bp
     from judging.challenges.views import bp as challenges_bp
     from judging.submissions.manage_views import bp as screening_bp
     from judging.submissions.views import bp as submissions_bp
 
     for blueprint in (challenges_bp, accounts_bp, manage_bp, submissions_bp, screening_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (conflicts_bp, conflict_admin_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (jury_bp, judging_bp, rounds_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (assignments_bp, judge_bp):
         app.register_blueprint(blueprint)
 
 

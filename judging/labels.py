@@ -67,3 +67,18 @@ def label(value: enum.Enum | None) -> str:
 
 def choices(enum_cls: type[enum.Enum]) -> list[tuple[str, str]]:
     return [(member.value, label(member)) for member in enum_cls]
+
+
+def _assignment_labels() -> dict[enum.Enum, object]:
+    from judging.assignments.models import AssignmentOrigin, AssignmentStatus
+
+    return {
+        AssignmentStatus.ASSIGNED: _l("Assigned"),
+        AssignmentStatus.RECUSED: _l("Recused"),
+        AssignmentStatus.SCORED: _l("Scored"),
+        AssignmentOrigin.AUTOMATIC: _l("Automatic"),
+        AssignmentOrigin.MANUAL: _l("Manual"),
+    }
+
+
+LABELS.update(_assignment_labels())

@@ -163,3 +163,98 @@ def _own(user: User):
 def is_organisation_member(organisation: Any, user: Any) -> bool:
     """The user belongs to this organisation (members see and edit it, and invite colleagues)."""
     return _signed_in(user) and organisation is not None and user.organisation_id == organisation.id
+
+
+def is_any_judge(user: Any) -> bool:
+    """The user has accepted a place on the jury of at least one challenge (the "Judging" link)."""
+    from judging.assignments.models import Judge, JudgeStatus
+    from judging.extensions import db
+
+    if not _signed_in(user):
+        return False
+    found = db.session.scalar(
+        select(Judge.id).where(Judge.user_id == user.id, Judge.status == JudgeStatus.ACTIVE).limit(1)
+    )
+    return found is not None
+
+
+def visible_assignments(user: Any) -> Select:
+    """A judge's own assignments, only where their membership is ready, never a conflicted pair.
+
+    Every list, page and download a judge reaches starts from this query. Recused assignments are
+    included (the dashboard lists them); pages showing an entry refuse them.
+    """
+    from sqlalchemy import exists
+
+    from judging.assignments.models import Assignment, Conflict, Judge, JudgeStatus
+
+    query = select(Assignment)
+    if not _signed_in(user):
+        return query.where(false())
+    conflicted_pair = exists().where(
+        Conflict.judge_id == Assignment.judge_id,
+        Conflict.submission_id == Assignment.submission_id,
+        Conflict.removed_at.is_(None),
+    )
+    return (
+        query.join(Judge, Judge.id == Assignment.judge_id)
+        .where(
+            Judge.user_id == user.id,
+            Judge.status == JudgeStatus.ACTIVE,
+            Judge.terms_accepted_at.is_not(None),
+            Judge.profile_confirmed_at.is_not(None),
+        )
+        .where(~conflicted_pair)
+    )
+
+
+def conflicted(judge_id: int, submission_id: int) -> bool:
+    """The judge and the entry have an active conflict of interest: they must never meet."""
+    from judging.assignments.models import Conflict
+    from judging.extensions import db
+
+    found = db.session.scalar(
+        select(Conflict.id)
+        .where(
+            Conflict.judge_id == judge_id,
+            Conflict.submission_id == submission_id,
+            Conflict.removed_at.is_(None),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def active_conflict_pairs(challenge_id: int) -> set[tuple[int, int]]:
+    """Every (judge id, submission id) pair of the challenge with an active conflict of interest."""
+    from judging.assignments.models import Conflict
+    from judging.extensions import db
+
+    rows = db.session.execute(
+        select(Conflict.judge_id, Conflict.submission_id).where(
+            Conflict.challenge_id == challenge_id, Conflict.removed_at.is_(None)
+        )
+    )
+    return {(judge_id, submission_id) for judge_id, submission_id in rows}
+
+
+def judge_for(challenge: Any, user: Any) -> Any:
+    """The user's active (accepted, not revoked) membership of the challenge's jury, or None."""
+    from judging.assignments.models import Judge, JudgeStatus
+    from judging.extensions import db
+
+    if not _signed_in(user) or challenge is None:
+        return None
+    return db.session.scalar(
+        select(Judge).where(
+            Judge.challenge_id == challenge.id,
+            Judge.user_id == user.id,
+            Judge.status == JudgeStatus.ACTIVE,
+        )
+    )
+
+
+def is_ready_judge(challenge: Any, user: Any) -> bool:
+    """The user judges this challenge and has accepted its terms and confirmed their profile."""
+    judge = judge_for(challenge, user)
+    return judge is not None and judge.is_ready

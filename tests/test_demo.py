@@ -85,3 +85,20 @@ def test_demo_has_a_past_edition_in_judging_with_a_ready_jury_and_a_screening_ro
     ).all()
     assert sorted(held) == sorted(eligible)
     assert len(held) >= 15
+
+
+def test_the_demo_screening_round_can_be_assigned_with_language_matches(app):
+    from judging.assignments.assign_services import build_problem
+    from judging.assignments.models import Round
+    from judging.core.assignment import solve, validate
+
+    load_demo()
+    past = db.session.scalar(select(Challenge).where(Challenge.slug == "digital-sme-awards-2026"))
+    screening = db.session.scalar(select(Round).where(Round.challenge_id == past.id, Round.position == 1))
+    problem = build_problem(screening)
+
+    solution = solve(problem)
+
+    assert validate(problem, solution.pairs) == []
+    assert len(solution.pairs) == 3 * len(problem.entries)
+    assert all(entry.language for entry in problem.entries)

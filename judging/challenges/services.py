@@ -35,7 +35,7 @@ from judging.labels import label
 from judging.submissions.models import Submission
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-RESERVED_SLUGS = frozenset({"new"})
+RESERVED_SLUGS = frozenset({"new", "invitation"})  # "invitation": /judging/invitation/<token>
 
 
 @dataclass(frozen=True)

@@ -240,6 +240,7 @@ def _entry(
         sdgs=sdgs,
         stage=stage,
         video_url="https://video.example/pitch",
+        language=author.language,
         submitted_at=utcnow() - timedelta(days=2) if status is not SubmissionStatus.DRAFT else None,
         withdrawn_at=utcnow() - timedelta(days=1) if status is SubmissionStatus.WITHDRAWN else None,
     )

@@ -118,6 +118,7 @@ def test_new_challenge_unknown_organiser_emails_are_listed_and_typing_kept(clien
         ("SME Awards!", "Use lowercase letters a-z, digits and single hyphens only."),
         ("double--hyphen", "Use lowercase letters a-z, digits and single hyphens only."),
         ("new", "This web address is reserved; choose another."),
+        ("invitation", "This web address is reserved; choose another."),
     ],
 )
 def test_new_challenge_bad_or_taken_slug_is_refused_on_the_field(client, world, slug, message):
