@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from judging.accounts.models import User
@@ -80,3 +80,10 @@ def _jsonable(values: dict[str, Any] | None) -> dict[str, Any] | None:
         else:
             out[key] = value
     return out
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_change(mapper: object, connection: object, target: AuditEvent) -> None:
+    """Audit rows are append-only: the ORM refuses to update or delete one."""
+    raise PermissionError("audit events cannot be changed or deleted")

@@ -4,21 +4,26 @@ from judging.accounts.models import Organisation, OrganisationInvitation, User
 from judging.assignments.models import Assignment, Conflict, Judge, Round, RoundEntry
 from judging.audit import AuditEvent
 from judging.challenges.models import Category, Challenge, EntryQuestion
+from judging.scoring.models import Criterion, Reminder, Score, ScoreSheet
 from judging.submissions.models import Answer, Deck, Submission
 
 __all__ = [
     "Answer",
     "Assignment",
     "Conflict",
+    "Criterion",
     "Judge",
     "Round",
     "RoundEntry",
+    "Score",
+    "ScoreSheet",
     "AuditEvent",
     "Category",
     "Challenge",
     "Deck",
     "EntryQuestion",
     "Organisation",
+    "Reminder",
     "OrganisationInvitation",
     "Submission",
     "User",

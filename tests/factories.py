@@ -8,6 +8,7 @@ import itertools
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from flask import Flask
@@ -18,6 +19,7 @@ from judging.accounts.passwords import hash_password
 from judging.assignments.models import (
     Assignment,
     AssignmentOrigin,
+    AssignmentStatus,
     Conflict,
     ConflictReason,
     ConflictSource,
@@ -31,6 +33,7 @@ from judging.core.lifecycle import ChallengeStatus, SubmissionStatus
 from judging.core.text import normalise_name
 from judging.database import utcnow
 from judging.extensions import db
+from judging.scoring.models import Criterion, Score, ScoreSheet, SheetStatus
 from judging.submissions.models import Stage, Submission
 
 PASSWORD = "correct horse battery"
@@ -244,6 +247,41 @@ def make_conflict(
     return conflict
 
 
+def make_criterion(round_: Round, name: str = "Innovation", **fields) -> Criterion:
+    criterion = Criterion(
+        round=round_,
+        name=name,
+        position=fields.pop("position", 0),
+        scale_min=fields.pop("scale_min", 1),
+        scale_max=fields.pop("scale_max", 5),
+        weight=fields.pop("weight", Decimal("1")),
+        **fields,
+    )
+    db.session.add(criterion)
+    db.session.commit()
+    return criterion
+
+
+def make_sheet(
+    assignment: Assignment, marks: dict[Criterion, int] | None = None, *, submitted: bool = False, **fields
+) -> ScoreSheet:
+    """A score sheet with ``marks``; ``submitted`` also marks the assignment as scored."""
+    sheet = ScoreSheet(
+        assignment=assignment,
+        status=SheetStatus.SUBMITTED if submitted else SheetStatus.DRAFT,
+        submitted_at=utcnow() if submitted else None,
+        **fields,
+    )
+    sheet.scores = [
+        Score(criterion_id=criterion.id, value=value) for criterion, value in (marks or {}).items()
+    ]
+    if submitted:
+        assignment.status = AssignmentStatus.SCORED
+    db.session.add(sheet)
+    db.session.commit()
+    return sheet
+
+
 @dataclass
 class World:
     """A fixture world with a user in every role (HotCRP-style permission matrix).
@@ -254,7 +292,8 @@ class World:
     ``round`` is the first round of ``challenge`` holding both submitted entries. Judges of ``challenge``
     (all ready): ``judge`` is assigned ``submission_a``; ``conflicted_judge`` has a declared conflict with
     ``submission_a`` and is assigned ``submission_b``; ``unassigned_judge`` has no assignment.
-    ``other_judge`` judges ``other_challenge`` only.
+    ``other_judge`` judges ``other_challenge`` only. ``criteria``: the round's rubric (Innovation, weight 2;
+    Impact; Team, optional and independent), each on a 1–5 scale.
     """
 
     admin: User
@@ -279,6 +318,7 @@ class World:
     conflicted_membership: Judge
     assignment_a: Assignment
     assignment_b: Assignment
+    criteria: list[Criterion]
 
     def user(self, role: str) -> User | None:
         return None if role == "anonymous" else getattr(self, role)
@@ -326,11 +366,16 @@ def build_world() -> World:
     make_conflict(conflicted_membership, submission_a)
     assignment_a = make_assignment(round_, judge_membership, submission_a)
     assignment_b = make_assignment(round_, conflicted_membership, submission_b)
+    criteria = [
+        make_criterion(round_, "Innovation", position=0, weight=Decimal("2")),
+        make_criterion(round_, "Impact", position=1),
+        make_criterion(round_, "Team", position=2, required=False, independent=True),
+    ]
     return World(
         admin, organiser, other_organiser, entrant_a, entrant_b, organisation_a, organisation_b,
         challenge, other_challenge, draft_challenge, submission_a, draft_a, submission_b,
         round_, judge, conflicted_judge, unassigned_judge, other_judge, judge_membership,
-        conflicted_membership, assignment_a, assignment_b,
+        conflicted_membership, assignment_a, assignment_b, criteria,
     )  # fmt: skip
 
 

@@ -90,9 +90,19 @@ class Round(db.Model):
     bridge_judges: Mapped[bool] = mapped_column(default=False)
     opens_at: Mapped[datetime | None]
     closes_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]  # closed by hand before its closing time; reopening clears it
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     challenge: Mapped[Challenge] = relationship()
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        """Whether judges may change their score sheets now: inside the window and not closed by hand."""
+        now = now or utcnow()
+        return (
+            self.closed_at is None
+            and (self.opens_at is None or now >= self.opens_at)
+            and (self.closes_at is None or now < self.closes_at)
+        )
 
     @property
     def is_first(self) -> bool:
