@@ -40,3 +40,13 @@ def init_cli(app: Flask) -> None:
         for challenge in closed:
             click.echo(f"Closed: {challenge.slug}")
         click.echo(f"{len(closed)} challenge(s) closed by the clock.")
+
+    @app.cli.command("reminders")
+    def reminders() -> None:
+        """Remind judges with unfinished work in every open round (run from cron; never twice too soon)."""
+        from judging.scoring.reminders import remind_all
+
+        report = remind_all()
+        click.echo(f"{len(report.sent)} reminder(s) sent, {len(report.skipped)} skipped (reminded recently).")
+        if report.failed:
+            click.echo(f"{len(report.failed)} reminder(s) could not be sent (see the log).")

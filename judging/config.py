@@ -54,6 +54,9 @@ class Defaults:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
 
+    # Scoring: a judge is reminded about a round at most once per this many hours.
+    REMINDER_INTERVAL_HOURS = 48
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
