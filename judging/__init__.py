@@ -99,6 +99,17 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (assignments_bp, judge_bp):
         app.register_blueprint(blueprint)
+    from judging.scoring.history_views import bp as score_history_bp
+    from judging.scoring.sheet_views import bp as scoring_bp
+
+    for blueprint in (scoring_bp, score_history_bp):
+        app.register_blueprint(blueprint)
+    from judging.scoring.progress_views import bp as progress_bp
+
+    app.register_blueprint(progress_bp)
+    from judging.scoring.rubric_views import bp as rubric_bp
+
+    app.register_blueprint(rubric_bp)
 
 
 def register_errors(app: Flask) -> None:

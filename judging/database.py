@@ -77,11 +77,52 @@ def _sqlite_pragmas(dbapi_connection: object, connection_record: object) -> None
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
+    # pysqlite's own transaction handling stays on: reads run outside any transaction (no snapshot is
+    # held) and it emits a deferred BEGIN right before the first write, which then waits for the write
+    # lock up to the busy timeout. Write use cases that must check and write atomically ask for
+    # BEGIN IMMEDIATE through ``begin_write`` (see ``_sqlite_begin``).
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+IMMEDIATE = "sqlite_begin_immediate"  # execution option: this transaction will write, take the lock now
+BUSY_TIMEOUT_MS = 5000
+WRITE_BUSY_TIMEOUT_MS = 30000
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection: Any) -> None:
+    """SQLite: ``BEGIN IMMEDIATE`` when the connection asks for it; otherwise pysqlite's lazy BEGIN.
+
+    An explicit deferred BEGIN would read from a snapshot and ask for the write lock only at its first
+    write; if another writer committed meanwhile, SQLite refuses at once ("database is locked") instead
+    of waiting. So ordinary transactions are left to pysqlite, which reads outside a transaction and
+    begins right before the first write (that write waits for the lock up to the busy timeout). A use
+    case whose checks must still hold when it writes starts with BEGIN IMMEDIATE: it takes the write
+    lock first, and everything it reads afterwards is current. Pages never wait for a writer (WAL).
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    if connection.get_execution_options().get(IMMEDIATE, False):
+        # Writers queue for the lock; each holds it for milliseconds, so wait longer than a reader would.
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={WRITE_BUSY_TIMEOUT_MS}")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def begin_write(session: Any) -> None:
+    """End the session's read transaction (if any) and begin one that will write.
+
+    SQLite: ``BEGIN IMMEDIATE`` (see ``_sqlite_begin``). PostgreSQL: an ordinary transaction; callers lock
+    the rows their checks depend on (``SELECT ... FOR UPDATE``/``FOR SHARE``). Side effect: objects loaded
+    before are expired and re-read on next access.
+    """
+    session.rollback()
+    session.connection(execution_options={IMMEDIATE: True})
 
 
 def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:

@@ -62,6 +62,11 @@ def render_error(code: int, detail: str | None = None):
 def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        if request.endpoint == "scoring.sheet" and request.view_args:
+            # A judge may write for an hour: never lose the typed sheet to an expired token or session.
+            from judging.scoring.sheet_views import render_expired
+
+            return render_expired(**request.view_args)
         return render_error(
             400,
             _(

@@ -88,8 +88,26 @@ def _section(membership: Judge) -> dict:
             a for a in mine if a.status is not AssignmentStatus.RECUSED and is_active_entry(a.submission)
         ]
         scored = sum(1 for a in counted if a.status is AssignmentStatus.SCORED)
-        listed.append({"round": round_, "assignments": mine, "scored": scored, "total": len(counted)})
+        drafts = _draft_count([a.id for a in counted if a.status is AssignmentStatus.ASSIGNED])
+        listed.append(
+            {"round": round_, "assignments": mine, "scored": scored, "total": len(counted), "drafts": drafts}
+        )
     return {"challenge": challenge, "ready": True, "rounds": listed}
+
+
+def _draft_count(assignment_ids: list[int]) -> int:
+    """How many of these assignments have a score sheet saved as a draft (started, not submitted)."""
+    from sqlalchemy import func
+
+    from judging.scoring.models import ScoreSheet, SheetStatus
+
+    if not assignment_ids:
+        return 0
+    return db.session.scalar(
+        select(func.count(ScoreSheet.id)).where(
+            ScoreSheet.assignment_id.in_(assignment_ids), ScoreSheet.status == SheetStatus.DRAFT
+        )
+    )
 
 
 @bp.route("/judging/<slug>/entries/<int:assignment_id>")
