@@ -38,3 +38,12 @@ def test_history_of_another_challenges_round_is_404(client, world):
     login(client, world.organiser)
     other = history_url(world).replace(world.challenge.slug, world.other_challenge.slug)
     assert client.get(other).status_code == 404
+
+
+def test_the_progress_page_links_each_entry_to_its_scoring_history(client, world):
+    login(client, world.organiser)
+
+    html = client.get(f"/manage/sme-awards/rounds/{world.round.id}/progress").get_data(as_text=True)
+
+    url = f"/manage/sme-awards/rounds/{world.round.id}/entries/{world.submission_a.id}/history"
+    assert f'<a href="{url}">Scoring history</a>' in html
