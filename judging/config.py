@@ -56,6 +56,9 @@ class Defaults:
 
     # Scoring: a judge is reminded about a round at most once per this many hours.
     REMINDER_INTERVAL_HOURS = 48
+    # Standings: bootstrap resamples behind each rank interval, and the interval's confidence.
+    RESULTS_RESAMPLES = 1000
+    RESULTS_CONFIDENCE = 0.95
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -82,3 +82,32 @@ def _assignment_labels() -> dict[enum.Enum, object]:
 
 
 LABELS.update(_assignment_labels())
+
+
+def _results_labels() -> dict[enum.Enum, object]:
+    from judging.core.ranking import Method
+    from judging.results.models import Outcome
+
+    return {
+        Outcome.WINNER: _l("Winner"),
+        Outcome.RUNNER_UP: _l("Runner-up"),
+        Outcome.HONOURABLE_MENTION: _l("Honourable mention"),
+        Outcome.FINALIST: _l("Finalist"),
+        Outcome.PARTICIPANT: _l("Participant"),
+        Outcome.NOT_SELECTED: _l("Not selected"),
+        Method.RAW_MEAN: _l("Mean of the judges' totals"),
+        Method.Z_SCORE: _l("Standardised per judge (z-score)"),
+        Method.JUDGE_BIAS: _l("Adjusted for each judge's leniency"),
+    }
+
+
+LABELS.update(_results_labels())
+
+
+def outcome_label(challenge: object, outcome: enum.Enum | None) -> str:
+    """The name the challenge gives this outcome: the organisers' own label when they renamed it,
+    otherwise the translated default."""
+    if outcome is None:
+        return ""
+    custom = (getattr(challenge, "outcome_labels", None) or {}).get(outcome.value)
+    return custom or label(outcome)

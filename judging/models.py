@@ -4,6 +4,7 @@ from judging.accounts.models import Organisation, OrganisationInvitation, User
 from judging.assignments.models import Assignment, Conflict, Judge, Round, RoundEntry
 from judging.audit import AuditEvent
 from judging.challenges.models import Category, Challenge, EntryQuestion
+from judging.results.models import Decision, ResultsSnapshot
 from judging.scoring.models import Criterion, Reminder, Score, ScoreSheet
 from judging.submissions.models import Answer, Deck, Submission
 
@@ -21,9 +22,11 @@ __all__ = [
     "Category",
     "Challenge",
     "Deck",
+    "Decision",
     "EntryQuestion",
     "Organisation",
     "Reminder",
+    "ResultsSnapshot",
     "OrganisationInvitation",
     "Submission",
     "User",

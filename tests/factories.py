@@ -33,6 +33,7 @@ from judging.core.lifecycle import ChallengeStatus, SubmissionStatus
 from judging.core.text import normalise_name
 from judging.database import utcnow
 from judging.extensions import db
+from judging.results.models import Decision, Outcome
 from judging.scoring.models import Criterion, Score, ScoreSheet, SheetStatus
 from judging.submissions.models import Stage, Submission
 
@@ -280,6 +281,27 @@ def make_sheet(
     db.session.add(sheet)
     db.session.commit()
     return sheet
+
+
+def make_decision(submission: Submission, outcome: Outcome = Outcome.WINNER, **fields) -> Decision:
+    """A staged decision on ``submission``."""
+    decision = Decision(
+        challenge_id=submission.challenge_id, submission=submission, outcome=outcome, **fields
+    )
+    db.session.add(decision)
+    db.session.commit()
+    return decision
+
+
+def score_entries(
+    round_: Round, totals: dict[tuple[Judge, Submission], dict[Criterion, int]], *, submitted: bool = True
+) -> list[ScoreSheet]:
+    """Assign and mark in one go: one sheet per (judge, entry) with the given marks."""
+    sheets = []
+    for (judge, submission), marks in totals.items():
+        assignment = make_assignment(round_, judge, submission)
+        sheets.append(make_sheet(assignment, marks, submitted=submitted))
+    return sheets
 
 
 @dataclass

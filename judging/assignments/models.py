@@ -91,6 +91,11 @@ class Round(db.Model):
     opens_at: Mapped[datetime | None]
     closes_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]  # closed by hand before its closing time; reopening clears it
+    # How the standings rank entries (a judging.core.ranking.Method value) and break ties (rule keys).
+    ranking_method: Mapped[str] = mapped_column(String(40), default="judge_bias", server_default="judge_bias")
+    tie_break: Mapped[list[str]] = mapped_column(default=lambda: ["median"], server_default='["median"]')
+    shortlist_size: Mapped[int | None]  # entries per category that go through (the cut-off)
+    outcome_released_at: Mapped[datetime | None]  # when entrants were told who goes through
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     challenge: Mapped[Challenge] = relationship()

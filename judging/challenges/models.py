@@ -59,6 +59,11 @@ class Challenge(db.Model):
     judging_terms: Mapped[str | None] = mapped_column(Text)  # Markdown: what judges agree to
     # Judges never meet entries from their own country when set.
     conflict_same_country: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Results: renamed outcome labels (Outcome value -> label), winners allowed per category, and
+    # whether entrants read a feedback report once results are published.
+    outcome_labels: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
+    winners_per_category: Mapped[int] = mapped_column(default=1, server_default="1")
+    feedback_to_entrants: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
