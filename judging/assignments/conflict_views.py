@@ -27,6 +27,7 @@ from judging.assignments.conflict_forms import (
 )
 from judging.assignments.conflict_proposals import replacement_proposals, scored_in_conflict
 from judging.assignments.models import Conflict, ConflictSource, Judge
+from judging.challenges.manage_views import load_managed
 from judging.challenges.models import Challenge
 from judging.errors import DomainError
 from judging.extensions import db
@@ -119,24 +120,17 @@ def declare(slug: str):
 # The organisers' side --------------------------------------------------------------------------------
 
 
-def load_challenge(slug: str) -> Challenge:
-    challenge = db.session.scalar(permissions.managed_challenges(current_user).where(Challenge.slug == slug))
-    if challenge is None or not permissions.can_manage_challenge(challenge, current_user):
-        abort(404)
-    return challenge
-
-
 @admin_bp.route("/<slug>/conflicts")
 @login_required
 def conflicts(slug: str):
-    challenge = load_challenge(slug)
+    challenge = load_managed(slug)
     return _render_admin(challenge, _add_form(challenge, formdata=None))
 
 
 @admin_bp.route("/<slug>/conflicts/add", methods=["POST"])
 @login_required
 def add(slug: str):
-    challenge = load_challenge(slug)
+    challenge = load_managed(slug)
     form = _add_form(challenge)
     if form.validate_on_submit():
         judge = db.session.get(Judge, form.judge_id.data)
@@ -164,7 +158,7 @@ def add(slug: str):
 @admin_bp.route("/<slug>/conflicts/<int:conflict_id>/remove", methods=["POST"])
 @login_required
 def remove(slug: str, conflict_id: int):
-    challenge = load_challenge(slug)
+    challenge = load_managed(slug)
     conflict = db.session.get(Conflict, conflict_id)
     if conflict is None or conflict.challenge_id != challenge.id:
         abort(404)
@@ -187,7 +181,7 @@ def remove(slug: str, conflict_id: int):
 @admin_bp.route("/<slug>/conflicts/detect", methods=["POST"])
 @login_required
 def detect(slug: str):
-    challenge = load_challenge(slug)
+    challenge = load_managed(slug)
     report = services.detect_conflicts(challenge, actor=current_user)
     counts = "; ".join(f"{conflict_label(rule)}: {count}" for rule, count in report.found.items())
     flash(

@@ -7,29 +7,21 @@ Every page needs a signed-in user who manages the challenge; anyone else gets 40
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from judging.assignments import round_services as services
 from judging.assignments.judge_forms import RoundForm
-from judging.assignments.models import Round
+from judging.assignments.loaders import round_of
 from judging.assignments.round_services import RoundDetails, SyncReport
 from judging.challenges.manage_views import load_managed, show_error
-from judging.challenges.models import Challenge
 from judging.challenges.services import utc_to_local
 from judging.errors import DomainError
 from judging.extensions import db
 
 bp = Blueprint("rounds", __name__, url_prefix="/manage")
-
-
-def _round(challenge: Challenge, round_id: int) -> Round:
-    round_ = db.session.get(Round, round_id)
-    if round_ is None or round_.challenge_id != challenge.id:
-        abort(404)
-    return round_
 
 
 def _details(form: RoundForm) -> RoundDetails:
@@ -113,7 +105,7 @@ def new_round(slug: str):
 @login_required
 def round(slug: str, round_id: int):  # the endpoint is named ``rounds.round``
     challenge = load_managed(slug)
-    round_ = _round(challenge, round_id)
+    round_ = round_of(challenge, round_id)
     entries = services.held_submissions(round_)
     return render_template(
         "rounds/round.html",
@@ -129,7 +121,7 @@ def round(slug: str, round_id: int):  # the endpoint is named ``rounds.round``
 @login_required
 def edit_round(slug: str, round_id: int):
     challenge = load_managed(slug)
-    round_ = _round(challenge, round_id)
+    round_ = round_of(challenge, round_id)
     initial = {
         "name": round_.name,
         "judges_per_entry": round_.judges_per_entry,
@@ -155,7 +147,7 @@ def edit_round(slug: str, round_id: int):
 @login_required
 def sync_entries(slug: str, round_id: int):
     challenge = load_managed(slug)
-    round_ = _round(challenge, round_id)
+    round_ = round_of(challenge, round_id)
     try:
         report = services.sync_first_round(round_, actor=current_user)
     except DomainError as error:
@@ -170,7 +162,7 @@ def sync_entries(slug: str, round_id: int):
 @login_required
 def delete_round(slug: str, round_id: int):
     challenge = load_managed(slug)
-    round_ = _round(challenge, round_id)
+    round_ = round_of(challenge, round_id)
     name = round_.name
     try:
         services.delete_round(round_, actor=current_user)

@@ -6,7 +6,7 @@ Every page needs a signed-in user who manages the challenge; anyone else gets 40
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField
 from wtforms.validators import Optional
 
+from judging.assignments.loaders import round_of
 from judging.assignments.models import Round
 from judging.challenges.forms import DATETIME_FORMATS
 from judging.challenges.manage_views import load_managed, show_error
@@ -36,13 +37,6 @@ class ReopenForm(FlaskForm):
         validators=[Optional()],
         description=_l("In the challenge's time zone."),
     )
-
-
-def _round(challenge: Challenge, round_id: int) -> Round:
-    round_ = db.session.get(Round, round_id)
-    if round_ is None or round_.challenge_id != challenge.id:
-        abort(404)
-    return round_
 
 
 def _render_round(challenge: Challenge, round_: Round, form: ReopenForm | None = None, status: int = 200):
@@ -73,14 +67,14 @@ def index(slug: str):
 @login_required
 def round_progress(slug: str, round_id: int):
     challenge = load_managed(slug)
-    return _render_round(challenge, _round(challenge, round_id))
+    return _render_round(challenge, round_of(challenge, round_id))
 
 
 @bp.route("/<slug>/rounds/<int:round_id>/reminders", methods=["POST"])
 @login_required
 def send_reminders(slug: str, round_id: int):
     challenge = load_managed(slug)
-    round_ = _round(challenge, round_id)
+    round_ = round_of(challenge, round_id)
     try:
         report = reminders.send_reminders(round_, actor=current_user)
     except DomainError as error:
@@ -116,7 +110,7 @@ def send_reminders(slug: str, round_id: int):
 @login_required
 def close_round(slug: str, round_id: int):
     challenge = load_managed(slug)
-    round_ = _round(challenge, round_id)
+    round_ = round_of(challenge, round_id)
     try:
         services.close_round(round_, actor=current_user)
     except DomainError as error:
@@ -134,7 +128,7 @@ def close_round(slug: str, round_id: int):
 @login_required
 def reopen_round(slug: str, round_id: int):
     challenge = load_managed(slug)
-    round_ = _round(challenge, round_id)
+    round_ = round_of(challenge, round_id)
     form = ReopenForm()
     if form.validate_on_submit():
         try:

@@ -12,8 +12,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from judging.assignments.loaders import managed_round
 from judging.assignments.models import Round
-from judging.challenges.manage_views import load_managed, show_error
+from judging.challenges.manage_views import show_error
 from judging.challenges.models import Challenge
 from judging.errors import DomainError
 from judging.extensions import db
@@ -35,16 +36,8 @@ ROUND = "/<slug>/rounds/<int:round_id>/rubric"
 CRITERION = ROUND + "/<int:criterion_id>"
 
 
-def _round(slug: str, round_id: int) -> tuple[Challenge, Round]:
-    challenge = load_managed(slug)
-    round_ = db.session.get(Round, round_id)
-    if round_ is None or round_.challenge_id != challenge.id:
-        abort(404)
-    return challenge, round_
-
-
 def _criterion(slug: str, round_id: int, criterion_id: int) -> tuple[Challenge, Round, Criterion]:
-    challenge, round_ = _round(slug, round_id)
+    challenge, round_ = managed_round(slug, round_id)
     criterion = db.session.get(Criterion, criterion_id)
     if criterion is None or criterion.round_id != round_.id:
         abort(404)
@@ -58,7 +51,7 @@ def _back(challenge: Challenge, round_: Round):
 @bp.route(ROUND)
 @login_required
 def rubric(slug: str, round_id: int):
-    challenge, round_ = _round(slug, round_id)
+    challenge, round_ = managed_round(slug, round_id)
     return render_template(
         "rubric/rubric.html",
         challenge=challenge,
@@ -75,7 +68,7 @@ def rubric(slug: str, round_id: int):
 @bp.route(ROUND + "/new", methods=["GET", "POST"])
 @login_required
 def add_criterion(slug: str, round_id: int):
-    challenge, round_ = _round(slug, round_id)
+    challenge, round_ = managed_round(slug, round_id)
     marked = queries.round_has_marks(round_)
     form = CriterionForm(
         data={"scale_min": 1, "scale_max": 5, "weight": 1} if request.method == "GET" else None
@@ -211,7 +204,7 @@ def restore_criterion(slug: str, round_id: int, criterion_id: int):
 @bp.route(ROUND + "/default", methods=["POST"])
 @login_required
 def use_default(slug: str, round_id: int):
-    challenge, round_ = _round(slug, round_id)
+    challenge, round_ = managed_round(slug, round_id)
     try:
         services.use_default_rubric(round_, actor=current_user, replace=request.form.get("replace") == "y")
     except DomainError as error:
@@ -225,7 +218,7 @@ def use_default(slug: str, round_id: int):
 @bp.route(ROUND + "/copy", methods=["GET", "POST"])
 @login_required
 def copy(slug: str, round_id: int):
-    challenge, round_ = _round(slug, round_id)
+    challenge, round_ = managed_round(slug, round_id)
     sources = queries.copy_sources(current_user, round_)
     form = CopyForm(rounds=sources)
     if form.validate_on_submit():

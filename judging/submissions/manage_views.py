@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from judging import permissions
 from judging.accounts.models import Organisation
+from judging.challenges.manage_views import load_managed
 from judging.challenges.models import Challenge
 from judging.core.lifecycle import SubmissionStatus
 from judging.core.text import slugify
@@ -26,13 +27,6 @@ from judging.submissions.models import Submission
 from judging.templating import country_name
 
 bp = Blueprint("screening", __name__, url_prefix="/manage")
-
-
-def load_challenge(slug: str) -> Challenge:
-    challenge = db.session.scalar(permissions.managed_challenges(current_user).where(Challenge.slug == slug))
-    if challenge is None:
-        abort(404)
-    return challenge
 
 
 def challenge_entries(challenge: Challenge) -> Select[tuple[Submission]]:
@@ -79,7 +73,7 @@ def filtered(challenge: Challenge) -> tuple[FilterForm, Select[tuple[Submission]
 @bp.route("/<slug>/entries")
 @login_required
 def entries(slug: str):
-    challenge = load_challenge(slug)
+    challenge = load_managed(slug)
     form, query = filtered(challenge)
     shown = list(db.session.scalars(query))
     counts = dict(
@@ -104,7 +98,7 @@ def entries(slug: str):
 @bp.route("/<slug>/entries/<int:submission_id>")
 @login_required
 def entry(slug: str, submission_id: int):
-    challenge = load_challenge(slug)
+    challenge = load_managed(slug)
     submission = load_entry(challenge, submission_id)
     form = ScreenForm(data=_screen_values(submission))
     return _render_entry(challenge, submission, form)
@@ -113,7 +107,7 @@ def entry(slug: str, submission_id: int):
 @bp.route("/<slug>/entries/<int:submission_id>/screen", methods=["POST"])
 @login_required
 def screen(slug: str, submission_id: int):
-    challenge = load_challenge(slug)
+    challenge = load_managed(slug)
     submission = load_entry(challenge, submission_id)
     form = ScreenForm()
     if form.validate_on_submit():
@@ -135,7 +129,7 @@ def screen(slug: str, submission_id: int):
 @bp.route("/<slug>/entries.csv")
 @login_required
 def export(slug: str):
-    challenge = load_challenge(slug)
+    challenge = load_managed(slug)
     _form, query = filtered(challenge)
     body = entries_csv(challenge, list(db.session.scalars(query)))
     response = Response(body.encode("utf-8"), mimetype="text/csv")
