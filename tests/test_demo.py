@@ -102,3 +102,18 @@ def test_the_demo_screening_round_can_be_assigned_with_language_matches(app):
     assert validate(problem, solution.pairs) == []
     assert len(solution.pairs) == 3 * len(problem.entries)
     assert all(entry.language for entry in problem.entries)
+
+
+def test_demo_past_edition_has_marks_to_rank(app):
+    from judging.assignments.models import Round
+    from judging.demo.jury import PAST_SLUG
+    from judging.results.inputs import round_standings
+
+    load_demo()
+    challenge = db.session.scalar(select(Challenge).where(Challenge.slug == PAST_SLUG))
+    screening = db.session.scalar(select(Round).where(Round.challenge_id == challenge.id, Round.position == 1))
+    standings = round_standings(screening, resamples=50)
+    ranked = [entry for entry in standings.entries if entry.rank is not None]
+    assert len(ranked) >= len(standings.entries) - 1
+    assert any(entry.sheets == screening.judges_per_entry for entry in ranked)
+    assert any(entry.sheets < screening.judges_per_entry for entry in standings.entries)  # work left to do

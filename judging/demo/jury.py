@@ -12,6 +12,7 @@ from judging.challenges.models import Category, Challenge, ChallengeKind
 from judging.core.lifecycle import ChallengeStatus, SubmissionStatus
 from judging.database import utcnow
 from judging.demo.data import SME_CATEGORIES
+from judging.demo.marks import add_marks
 
 PAST_SLUG = "digital-sme-awards-2026"
 
@@ -120,5 +121,10 @@ def add_past_edition(loader, organiser: User, members: list, entries: list[tuple
         )
     ).all()
     db.session.add_all(RoundEntry(round_id=screening.id, submission_id=entry_id) for entry_id in eligible)
+    db.session.flush()
+    judges = list(db.session.scalars(select(Judge).where(Judge.challenge_id == challenge.id)))
+    entries = list(db.session.scalars(select(Submission).where(Submission.id.in_(eligible))))
+    sheets = add_marks(screening, judges, entries)
     loader.summary.count("judges", len(JUDGES))
+    loader.summary.count("score sheets", sheets)
     return challenge
