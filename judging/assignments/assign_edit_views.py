@@ -14,7 +14,8 @@ from flask_login import current_user, login_required
 from judging.assignments import assign_edits
 from judging.assignments.assign_forms import AddForm, ImportForm, SwapForm
 from judging.assignments.assign_overview import swap_candidates
-from judging.assignments.assign_views import bp, load_assignment, load_round, round_url
+from judging.assignments.assign_views import bp, load_assignment, round_url
+from judging.assignments.loaders import managed_round
 from judging.assignments.models import AssignmentStatus, Judge, Round
 from judging.core.lifecycle import SubmissionStatus
 from judging.extensions import db
@@ -31,7 +32,7 @@ def _back(value: str | None, round_: Round) -> str:
 @bp.route("/<slug>/rounds/<int:round_id>/assignments/add", methods=["POST"])
 @login_required
 def add_manual(slug: str, round_id: int):
-    challenge, round_ = load_round(slug, round_id)
+    challenge, round_ = managed_round(slug, round_id)
     form = AddForm()
     back = _back(form.next.data, round_)
     if not form.validate_on_submit():
@@ -61,7 +62,7 @@ def add_manual(slug: str, round_id: int):
 @bp.route("/<slug>/rounds/<int:round_id>/assignments/<int:assignment_id>/remove", methods=["POST"])
 @login_required
 def remove(slug: str, round_id: int, assignment_id: int):
-    _challenge, round_ = load_round(slug, round_id)
+    _challenge, round_ = managed_round(slug, round_id)
     assignment = load_assignment(round_, assignment_id)
     name, title = assignment.judge.name, assignment.submission.title
     try:
@@ -76,7 +77,7 @@ def remove(slug: str, round_id: int, assignment_id: int):
 @bp.route("/<slug>/rounds/<int:round_id>/assignments/<int:assignment_id>/swap", methods=["GET", "POST"])
 @login_required
 def swap(slug: str, round_id: int, assignment_id: int):
-    challenge, round_ = load_round(slug, round_id)
+    challenge, round_ = managed_round(slug, round_id)
     assignment = load_assignment(round_, assignment_id)
     if assignment.status is not AssignmentStatus.ASSIGNED:
         flash(_("Only an assignment that is not yet scored or recused can be swapped."), "error")
@@ -118,7 +119,7 @@ def swap(slug: str, round_id: int, assignment_id: int):
 @bp.route("/<slug>/rounds/<int:round_id>/assignments/import", methods=["GET", "POST"])
 @login_required
 def import_csv(slug: str, round_id: int):
-    challenge, round_ = load_round(slug, round_id)
+    challenge, round_ = managed_round(slug, round_id)
     form = ImportForm()
     errors: list[str] = []
     if form.validate_on_submit():

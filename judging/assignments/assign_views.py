@@ -18,6 +18,7 @@ from judging.assignments.assign_edits import assignments_csv
 from judging.assignments.assign_forms import CommitForm, PreviewForm
 from judging.assignments.assign_overview import round_overview, round_summary
 from judging.assignments.charts import load_chart
+from judging.assignments.loaders import managed_round
 from judging.assignments.models import Assignment, Round
 from judging.challenges.manage_views import load_managed
 from judging.challenges.models import Challenge
@@ -25,15 +26,6 @@ from judging.core.text import slugify
 from judging.extensions import db
 
 bp = Blueprint("assignments", __name__, url_prefix="/manage")
-
-
-def load_round(slug: str, round_id: int) -> tuple[Challenge, Round]:
-    """The managed challenge and one of its rounds; 404 otherwise."""
-    challenge = load_managed(slug)
-    round_ = db.session.scalar(select(Round).where(Round.id == round_id, Round.challenge_id == challenge.id))
-    if round_ is None:
-        abort(404)
-    return challenge, round_
 
 
 def load_assignment(round_: Round, assignment_id: int) -> Assignment:
@@ -63,16 +55,20 @@ def index(slug: str):
 @bp.route("/<slug>/rounds/<int:round_id>/assignments")
 @login_required
 def round_assignments(slug: str, round_id: int):
-    challenge, round_ = load_round(slug, round_id)
+    challenge, round_ = managed_round(slug, round_id)
     return render_template(
-        "assignments/round.html", challenge=challenge, round=round_, overview=round_overview(round_)
+        "assignments/round.html",
+        challenge=challenge,
+        round=round_,
+        overview=round_overview(round_),
+        preselect=request.args.get("entry", type=int),  # e.g. from a standings flag
     )
 
 
 @bp.route("/<slug>/rounds/<int:round_id>/assignments/preview", methods=["GET", "POST"])
 @login_required
 def preview(slug: str, round_id: int):
-    challenge, round_ = load_round(slug, round_id)
+    challenge, round_ = managed_round(slug, round_id)
     form = PreviewForm()
     if request.method == "POST" and not form.validate_on_submit():
         return render_template("assignments/preview.html", challenge=challenge, round=round_, form=form)
@@ -113,7 +109,7 @@ def _render_preview(
 @bp.route("/<slug>/rounds/<int:round_id>/assignments/commit", methods=["POST"])
 @login_required
 def commit(slug: str, round_id: int):
-    challenge, round_ = load_round(slug, round_id)
+    challenge, round_ = managed_round(slug, round_id)
     form = CommitForm()
     if not form.validate_on_submit():
         flash(_("This preview could not be read. Here is a fresh one."), "error")
@@ -146,7 +142,7 @@ def commit(slug: str, round_id: int):
 @bp.route("/<slug>/rounds/<int:round_id>/assignments.csv")
 @login_required
 def export(slug: str, round_id: int):
-    challenge, round_ = load_round(slug, round_id)
+    challenge, round_ = managed_round(slug, round_id)
     body = assignments_csv(assign_services.load_round(round_))
     response = Response(body.encode("utf-8"), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"

@@ -167,7 +167,7 @@ def round_standings(
     return standings(
         ranking_input(data or load_round_data(round_)),
         method=method or round_method(round_),
-        tie_break=tuple(round_.tie_break or ("median",)),
+        tie_break=tuple(round_.tie_break if round_.tie_break is not None else ("median",)),
         cutoff=round_.shortlist_size,
         resamples=config["RESULTS_RESAMPLES"] if resamples is None else resamples,
         seed=round_.id,
