@@ -110,6 +110,19 @@ def register_blueprints(app: Flask) -> None:
     from judging.scoring.rubric_views import bp as rubric_bp
 
     app.register_blueprint(rubric_bp)
+    from judging.results.standings_views import bp as standings_bp
+
+    app.register_blueprint(standings_bp)
+    from judging.results.public_views import bp as results_bp
+    from judging.results.publish_views import bp as publication_bp
+
+    for blueprint in (publication_bp, results_bp):
+        app.register_blueprint(blueprint)
+    from judging.results.decision_views import bp as decisions_bp
+    from judging.results.shortlist_views import bp as shortlist_bp
+
+    for blueprint in (shortlist_bp, decisions_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_errors(app: Flask) -> None:
