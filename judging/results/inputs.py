@@ -6,6 +6,9 @@ neither withdrawn nor ineligible, marks on the round's active (not retired) crit
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -45,8 +48,26 @@ class RoundData:
     expected_sheets: int
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small objects that form no cycles (a
+    large round's marks): its passes would otherwise take about half the time. Restored on exit."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_round_data(round_: Round) -> RoundData:
-    """The round's criteria, entries and submitted sheets (three queries, no ORM objects per mark)."""
+    """The round's criteria, entries and submitted sheets (four queries, no ORM objects per mark)."""
+    with paused_gc():
+        return _load_round_data(round_)
+
+
+def _load_round_data(round_: Round) -> RoundData:
     criteria = list(
         db.session.execute(
             select(Criterion)
@@ -164,8 +185,11 @@ def round_standings(
     """The round's standings under its own settings (method, tie-break, cut-off), seeded by its id so
     the same marks always give the same rank intervals."""
     config = current_app.config
+    data = data or load_round_data(round_)
+    with paused_gc():
+        marks = ranking_input(data)
     return standings(
-        ranking_input(data or load_round_data(round_)),
+        marks,
         method=method or round_method(round_),
         tie_break=tuple(round_.tie_break if round_.tie_break is not None else ("median",)),
         cutoff=round_.shortlist_size,
