@@ -7,13 +7,13 @@ FLASK  := $(BIN)/flask --app judging
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install migrate demo lint format messages translations clean-venv bench migration
+.PHONY: run test install system-packages migrate demo lint format messages translations clean-venv bench migration
 
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install translations
+test: install system-packages translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(STAMP)
@@ -28,7 +28,18 @@ $(STAMP):
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-migrate: install translations
+# What certificates need from the system: Pango and HarfBuzz's subsetter for WeasyPrint (without
+# libharfbuzz-subset0 it falls back to a much slower font subsetter), Noto fonts for every script, and
+# poppler-utils (pdftotext, pdftoppm) for the tests that read certificates back.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-noto-cjk poppler-utils
+
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then echo "Installing" $$missing "(needs root)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+migrate: install system-packages translations
 	$(FLASK) db upgrade
 
 demo: migrate

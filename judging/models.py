@@ -3,6 +3,7 @@
 from judging.accounts.models import Organisation, OrganisationInvitation, User
 from judging.assignments.models import Assignment, Conflict, Judge, Round, RoundEntry
 from judging.audit import AuditEvent
+from judging.certificates.models import Certificate, CertificateBuild, CertificateDesign
 from judging.challenges.models import Category, Challenge, EntryQuestion
 from judging.results.models import Decision, ResultsSnapshot
 from judging.scoring.models import Criterion, Reminder, Score, ScoreSheet
@@ -20,6 +21,9 @@ __all__ = [
     "ScoreSheet",
     "AuditEvent",
     "Category",
+    "Certificate",
+    "CertificateBuild",
+    "CertificateDesign",
     "Challenge",
     "Deck",
     "Decision",
