@@ -104,6 +104,20 @@ def _results_labels() -> dict[enum.Enum, object]:
 LABELS.update(_results_labels())
 
 
+def _certificate_labels() -> dict[enum.Enum, object]:
+    from judging.certificates.models import CertificateKind
+
+    return {
+        CertificateKind.ACHIEVEMENT: _l("Achievement"),
+        CertificateKind.FINALIST: _l("Finalist"),
+        CertificateKind.PARTICIPATION: _l("Participation"),
+        CertificateKind.JUDGE: _l("Judge appreciation"),
+    }
+
+
+LABELS.update(_certificate_labels())
+
+
 def outcome_label(challenge: object, outcome: enum.Enum | None) -> str:
     """The name the challenge gives this outcome: the organisers' own label when they renamed it,
     otherwise the translated default."""
