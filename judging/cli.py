@@ -1,4 +1,5 @@
-"""Command-line tasks: ``flask --app judging create-admin``, ``demo`` and ``tick``."""
+"""Command-line tasks: ``flask --app judging create-admin``, ``demo``, ``tick``, ``reminders`` and
+``certificates build``."""
 
 from __future__ import annotations
 
@@ -50,3 +51,7 @@ def init_cli(app: Flask) -> None:
         click.echo(f"{len(report.sent)} reminder(s) sent, {len(report.skipped)} skipped (reminded recently).")
         if report.failed:
             click.echo(f"{len(report.failed)} reminder(s) could not be sent (see the log).")
+
+    from judging.certificates.cli import certificates_cli
+
+    app.cli.add_command(certificates_cli)

@@ -59,6 +59,10 @@ class Defaults:
     # Standings: bootstrap resamples behind each rank interval, and the interval's confidence.
     RESULTS_RESAMPLES = 1000
     RESULTS_CONFIDENCE = 0.95
+    # Background jobs (judging.jobs): True runs them synchronously in the caller (tests). A certificate
+    # build queued or running with no progress for this many minutes is shown as interrupted.
+    JOBS_INLINE = False
+    CERTIFICATE_BUILD_STALE_MINUTES = 10
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
