@@ -123,6 +123,14 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (shortlist_bp, decisions_bp):
         app.register_blueprint(blueprint)
+    from judging.certificates.build_views import bp as certificate_builds_bp
+
+    app.register_blueprint(certificate_builds_bp)
+    from judging.certificates.manage_views import bp as certificates_admin_bp
+    from judging.certificates.views import bp as certificates_bp
+
+    for blueprint in (certificates_admin_bp, certificates_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_errors(app: Flask) -> None:
