@@ -118,3 +118,17 @@ def test_demo_past_edition_has_marks_to_rank(app):
     assert len(ranked) >= len(standings.entries) - 1
     assert any(entry.sheets == screening.judges_per_entry for entry in ranked)
     assert any(entry.sheets < screening.judges_per_entry for entry in standings.entries)  # work left to do
+
+
+def test_demo_finished_edition_is_published_with_certificates(app, client):
+    from judging.certificates.models import Certificate, CertificateKind
+    from judging.demo.jury import PUBLISHED_SLUG
+
+    load_demo()
+    challenge = db.session.scalar(select(Challenge).where(Challenge.slug == PUBLISHED_SLUG))
+    page = client.get(f"/challenges/{PUBLISHED_SLUG}/results").get_data(as_text=True)
+    assert page.count("Winner") >= len(challenge.categories)
+    kinds = set(db.session.scalars(select(Certificate.kind).where(Certificate.challenge_id == challenge.id)))
+    assert kinds == {CertificateKind.ACHIEVEMENT, CertificateKind.PARTICIPATION, CertificateKind.JUDGE}
+    code = db.session.scalar(select(Certificate.code).where(Certificate.challenge_id == challenge.id))
+    assert "Valid" in client.get(f"/verify/{code}").get_data(as_text=True)

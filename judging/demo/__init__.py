@@ -19,7 +19,7 @@ from judging.core.lifecycle import ChallengeStatus, SubmissionStatus
 from judging.core.text import normalise_name
 from judging.database import utcnow
 from judging.demo.data import CHALLENGE_TRACKS, ENTRIES, ORGANISATIONS, SME_CATEGORIES
-from judging.demo.jury import add_past_edition
+from judging.demo.jury import PUBLISHED_EDITION, add_past_edition, publish_edition
 from judging.extensions import db
 from judging.submissions.models import Answer, Submission
 
@@ -290,6 +290,9 @@ def load_demo() -> DemoSummary:
         organisation, author = members[spec[0]]
         _entry(loader, programmes[spec[1]], organisation, author, spec)
     add_past_edition(loader, sme_organiser, members, ENTRIES, _entry)
+    add_past_edition(loader, sme_organiser, members, ENTRIES, _entry, PUBLISHED_EDITION)
     loader.summary.accounts = [row for row in loader.summary.accounts if row[0]]
     db.session.commit()
+    if publish_edition():
+        loader.summary.count("published results")
     return loader.summary
