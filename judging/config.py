@@ -64,6 +64,16 @@ class Defaults:
     JOBS_INLINE = False
     CERTIFICATE_BUILD_STALE_MINUTES = 10
 
+    # Sessions: a signed-in session ends after this many minutes without a request, and this many hours
+    # after signing in whatever the activity. Cookies are Secure when None and BASE_URL is https://.
+    SESSION_IDLE_MINUTES = 120
+    SESSION_ABSOLUTE_HOURS = 24
+    SESSION_COOKIE_SECURE: bool | None = None
+    REMEMBER_COOKIE_SECURE: bool | None = None
+    # Reverse proxies in front of the application: when > 0, X-Forwarded-For/-Proto/-Host are trusted
+    # from that many proxies (werkzeug's ProxyFix). Leave 0 when clients reach the application directly.
+    PROXY_COUNT = 0
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
