@@ -7,11 +7,15 @@ FLASK  := $(BIN)/flask --app judging
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install system-packages migrate demo lint format messages translations clean-venv bench migration
+.PHONY: run serve test install system-packages migrate demo lint format messages translations clean-venv bench migration
 
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production server: gunicorn with gunicorn.conf.py (HOST/PORT default 127.0.0.1:8000, WEB_CONCURRENCY).
+serve: migrate
+	$(BIN)/gunicorn -c gunicorn.conf.py 'judging:create_app()'
 
 test: install system-packages translations
 	$(BIN)/pytest $(PYTEST_ARGS)

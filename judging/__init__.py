@@ -22,6 +22,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     configure(app, test_config)
+    if int(app.config.get("PROXY_COUNT") or 0) > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     register_extensions(app)
     register_blueprints(app)
     register_errors(app)
@@ -75,6 +80,9 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     configure_login(app)
+    from judging.security import init_security
+
+    init_security(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -131,6 +139,9 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (certificates_admin_bp, certificates_bp):
         app.register_blueprint(blueprint)
+    from judging.ops.health import bp as health_bp
+
+    app.register_blueprint(health_bp)
 
 
 def register_errors(app: Flask) -> None:

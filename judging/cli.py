@@ -55,3 +55,8 @@ def init_cli(app: Flask) -> None:
     from judging.certificates.cli import certificates_cli
 
     app.cli.add_command(certificates_cli)
+
+    from judging.ops.cli import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
