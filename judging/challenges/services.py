@@ -260,6 +260,14 @@ def change_status(
         ) from error
     if target is ChallengeStatus.OPEN:
         _check_can_open(challenge, now)
+    apply_status(challenge, target, actor=actor)
+    db.session.commit()
+    return challenge
+
+
+def apply_status(challenge: Challenge, target: ChallengeStatus, *, actor: User | None) -> None:
+    """Set the status and audit it as ``challenge.status``; the caller has checked the transition and
+    commits (so a use case that moves several steps commits once)."""
     before = {"status": challenge.status}
     challenge.status = target
     record(
@@ -270,8 +278,6 @@ def change_status(
         before=before,
         after={"status": target},
     )
-    db.session.commit()
-    return challenge
 
 
 def _label(status: ChallengeStatus) -> str:

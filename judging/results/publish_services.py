@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from judging.accounts.models import User
 from judging.audit import record
 from judging.challenges.models import Challenge
+from judging.challenges.services import apply_status
 from judging.core.lifecycle import CHALLENGE_TRANSITIONS, ChallengeStatus, check_transition
 from judging.core.ranking import Method
 from judging.database import begin_write
@@ -50,16 +51,7 @@ def _move_to_published(challenge: Challenge, actor: User) -> None:
     steps = [ChallengeStatus.DECIDED] if current is ChallengeStatus.JUDGING else []
     for target in [*steps, ChallengeStatus.PUBLISHED]:
         check_transition(CHALLENGE_TRANSITIONS, challenge.status, target)
-        before = {"status": challenge.status}
-        challenge.status = target
-        record(
-            "challenge.status",
-            challenge,
-            actor=actor,
-            challenge_id=challenge.id,
-            before=before,
-            after={"status": target},
-        )
+        apply_status(challenge, target, actor=actor)
 
 
 def _check_can_publish(challenge: Challenge, previous: ResultsSnapshot | None, reason: str | None) -> None:
