@@ -116,10 +116,15 @@ def test_design_remove_logo_clears_it(client, world):
             b"<svg xmlns='http://www.w3.org/2000/svg'>&x;</svg>",
             "DOCTYPE",
         ),
+        (
+            "<?xml version='1.0' encoding='UTF-16'?><!DOCTYPE svg [<!ENTITY x 'boom'>]>"
+            "<svg xmlns='http://www.w3.org/2000/svg'>&x;</svg>".encode("utf-16"),
+            "DOCTYPE",
+        ),
         (b"GIF89a not an image we accept", "PNG or SVG"),
         (assets.PNG_SIGNATURE + b"\x00" * 40, "damaged"),
     ],
-    ids=["script", "onload", "external-href", "css-import", "entity", "gif", "bad-png"],
+    ids=["script", "onload", "external-href", "css-import", "entity", "entity-utf16", "gif", "bad-png"],
 )
 def test_design_refuses_unsafe_or_bad_images_and_keeps_typed_values(client, world, upload, message):
     login(client, world.organiser)
