@@ -39,6 +39,10 @@ from judging.submissions.models import Submission
 BEFORE_JUDGING = (ChallengeStatus.DRAFT, ChallengeStatus.OPEN, ChallengeStatus.CLOSED)
 
 
+def _published_meanwhile() -> str:
+    return _("The results were published meanwhile by someone else; reload the page.")
+
+
 def _move_to_published(challenge: Challenge, actor: User) -> None:
     """JUDGING -> DECIDED -> PUBLISHED (or DECIDED -> PUBLISHED), each step audited as a status change."""
     current = challenge.current_status()
@@ -63,12 +67,16 @@ def _check_can_publish(challenge: Challenge, previous: ResultsSnapshot | None, r
         raise DomainError(_("Decide the outcome of at least one entry before publishing."))
 
 
-def publish_results(challenge: Challenge, *, reason: str | None, actor: User) -> ResultsSnapshot:
+def publish_results(
+    challenge: Challenge, *, reason: str | None, actor: User, seen_version: int | None = None
+) -> ResultsSnapshot:
     """Freeze the current standings, decisions and feedback as the next snapshot version and move the
     challenge to PUBLISHED.
 
     Needs at least one decision; publishing again needs a reason. Takes the write lock first so two
     organisers publishing at once cannot both make version N (the unique constraint backs this up).
+    ``seen_version`` (0 for none) is the version the organiser saw when asking: when another has been
+    published since, nothing is published, so a repeated request publishes once.
     Audited as ``results.publish`` (first) or ``results.republish``, plus ``challenge.status`` steps.
     """
     begin_write(db.session)
@@ -76,6 +84,9 @@ def publish_results(challenge: Challenge, *, reason: str | None, actor: User) ->
     db.session.execute(select(Challenge.id).where(Challenge.id == challenge.id).with_for_update())
     reason = (reason or "").strip() or None
     previous = published(challenge)
+    if seen_version is not None and seen_version != (previous.version if previous else 0):
+        db.session.rollback()
+        raise DomainError(_published_meanwhile())
     try:
         _check_can_publish(challenge, previous, reason)
         _move_to_published(challenge, actor)
@@ -97,9 +108,7 @@ def publish_results(challenge: Challenge, *, reason: str | None, actor: User) ->
         db.session.flush()
     except IntegrityError as error:
         db.session.rollback()
-        raise DomainError(
-            _("The results were published meanwhile by someone else; reload the page.")
-        ) from error
+        raise DomainError(_published_meanwhile()) from error
     record(
         "results.republish" if previous else "results.publish",
         snapshot,

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, TextAreaField
+from wtforms import BooleanField, HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from judging.challenges.manage_views import load_managed, show_error
@@ -38,10 +38,15 @@ class PublishForm(FlaskForm):
         validators=[Optional(), Length(max=2000)],
         description=_l("Shown in the version history and kept in the audit log."),
     )
+    # The version published when the page was shown: a second click (or tab) then publishes nothing more.
+    published_version = HiddenField()
 
 
 def _render(challenge: Challenge, form: PublishForm | None = None, status: int = 200):
     current = services.published(challenge)
+    form = form or PublishForm()
+    if not form.is_submitted():
+        form.published_version.data = str(current.version if current else 0)
     return (
         render_template(
             "publication/overview.html",
@@ -52,7 +57,7 @@ def _render(challenge: Challenge, form: PublishForm | None = None, status: int =
             outcomes=list(Outcome),
             outcome_name=lambda outcome: outcome_label(challenge, outcome),
             differences=services.differences(challenge) if current else None,
-            form=form or PublishForm(),
+            form=form,
         ),
         status,
     )
@@ -71,7 +76,12 @@ def publish(slug: str):
     form = PublishForm()
     if form.validate_on_submit():
         try:
-            snapshot = services.publish_results(challenge, reason=form.reason.data, actor=current_user)
+            snapshot = services.publish_results(
+                challenge,
+                reason=form.reason.data,
+                actor=current_user,
+                seen_version=_seen_version(form.published_version.data),
+            )
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
@@ -79,6 +89,10 @@ def publish(slug: str):
             flash(_("Results published (version %(version)d).", version=snapshot.version), "success")
             return redirect(url_for("publication.overview", slug=challenge.slug))
     return _render(load_managed(slug), form, status=400)
+
+
+def _seen_version(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
 
 
 @bp.route("/<slug>/results/audit-<int:version>.json")
