@@ -28,20 +28,30 @@ from judging.assignments.judge_details import (
     invite_max_age,
 )
 from judging.assignments.models import Judge, JudgeStatus
-from judging.database import utcnow
+from judging.database import begin_write, utcnow
 from judging.errors import DomainError, NotAllowed
 from judging.extensions import db
 from judging.tokens import TokenError, read_token
 
 
-def judge_from_token(token: str) -> Judge:
-    """The judge whose pending invitation the link answers; ``LinkProblem`` when it cannot be used."""
+def judge_from_token(token: str, *, lock: bool = False) -> Judge:
+    """The judge whose pending invitation the link answers; ``LinkProblem`` when it cannot be used.
+
+    ``lock``: begin a writing transaction and lock the judge's row first, so that of several answers
+    sent at once only the first finds the invitation pending (the others find the link used).
+    """
     try:
         payload = read_token(INVITE_PURPOSE, token, max_age=invite_max_age())
     except TokenError as error:
         raise LinkProblem("expired" if error.expired else "invalid") from error
     judge_id = payload.get("jid")
-    judge = db.session.get(Judge, judge_id) if isinstance(judge_id, int) else None
+    if not isinstance(judge_id, int):
+        raise LinkProblem("invalid")
+    if lock:
+        begin_write(db.session)
+        judge = db.session.get(Judge, judge_id, with_for_update=True, populate_existing=True)
+    else:
+        judge = db.session.get(Judge, judge_id)
     if judge is None:
         raise LinkProblem("invalid")
     if payload.get("fp") != fingerprint_of(judge):
@@ -80,7 +90,7 @@ def _activate(judge: Judge, user: User) -> None:
 
 def accept_invitation(token: str, *, actor: User) -> Judge:
     """The signed-in invitee joins the jury. Someone signed in with another address is refused."""
-    judge = judge_from_token(token)
+    judge = judge_from_token(token, lock=True)
     if not is_invitee(judge, actor):
         raise NotAllowed(wrong_user_message(judge, actor))
     _activate(judge, actor)
@@ -93,7 +103,7 @@ def accept_as_new_user(token: str, *, name: str, password: str, language: str | 
 
     Refused when the address has an account already (its holder signs in instead).
     """
-    judge = judge_from_token(token)
+    judge = judge_from_token(token, lock=True)
     if user_by_email(judge.email) is not None:
         raise DomainError(_("An account with this address exists: please sign in to accept."))
     check_password_rules(password)
@@ -120,7 +130,7 @@ def accept_as_new_user(token: str, *, name: str, password: str, language: str | 
 
 def decline_invitation(token: str, *, actor: User | None) -> Judge:
     """Say no to the invitation (anyone holding the link, unless signed in with another address)."""
-    judge = judge_from_token(token)
+    judge = judge_from_token(token, lock=True)
     if actor is not None and not is_invitee(judge, actor):
         raise NotAllowed(wrong_user_message(judge, actor))
     judge.status = JudgeStatus.DECLINED
