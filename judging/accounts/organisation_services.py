@@ -19,7 +19,7 @@ from judging import audit
 from judging.accounts.models import Organisation, OrganisationInvitation, User, user_by_email
 from judging.accounts.services import LinkProblem, mail_link, normalise_email, read_link
 from judging.core.text import normalise_name, word_count
-from judging.database import utcnow
+from judging.database import begin_write, utcnow
 from judging.errors import DomainError, NotAllowed
 from judging.extensions import db
 from judging.mail import send_template
@@ -202,13 +202,29 @@ def revoke_invitation(invitation: OrganisationInvitation, *, actor: User) -> Non
     db.session.commit()
 
 
-def invitation_from_token(token: str) -> OrganisationInvitation:
-    """The pending invitation a link names; refused when expired, forged, revoked or already accepted."""
+def invitation_from_token(token: str, *, lock: bool = False) -> OrganisationInvitation:
+    """The pending invitation a link names; refused when expired, forged, revoked or already accepted.
+
+    With ``lock``, read inside a writing transaction that holds the invitation's row until the commit, so
+    twenty copies of the same acceptance use it once.
+    """
     payload = read_link(INVITE, token, "INVITE_TOKEN_MAX_AGE")
     invitation_id = payload.get("iid")
+    if lock:
+        begin_write(db.session)
+        invitation = None
+        if isinstance(invitation_id, int):
+            invitation = db.session.get(
+                OrganisationInvitation, invitation_id, with_for_update=True, populate_existing=True
+            )
+        return _pending(invitation, payload)
     invitation = (
         db.session.get(OrganisationInvitation, invitation_id) if isinstance(invitation_id, int) else None
     )
+    return _pending(invitation, payload)
+
+
+def _pending(invitation: OrganisationInvitation | None, payload: dict) -> OrganisationInvitation:
     if invitation is None or payload.get("fp") != _invitation_fingerprint(invitation):
         raise LinkProblem("invalid")
     if invitation.accepted_at is not None:
@@ -222,7 +238,7 @@ def accept_invitation(token: str, *, actor: User) -> Organisation:
     Refused when the actor already belongs to another organisation. When the actor's address is the one
     the invitation was mailed to, following the link also confirms that address.
     """
-    invitation = invitation_from_token(token)
+    invitation = invitation_from_token(token, lock=True)
     organisation = invitation.organisation
     if actor.organisation_id == organisation.id:
         raise DomainError(_("You are already a member of %(name)s.", name=organisation.name))

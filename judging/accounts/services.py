@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from judging import audit
 from judging.accounts.models import User, user_by_email
 from judging.accounts.passwords import hash_password, needs_rehash, verify_password
-from judging.database import utcnow
+from judging.database import begin_write, utcnow
 from judging.errors import DomainError
 from judging.extensions import db
 from judging.i18n import known_zones
@@ -79,6 +79,14 @@ def _user_of(payload: dict) -> User:
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None:
         raise LinkProblem("invalid")
+    return user
+
+
+def _locked(user: User) -> User:
+    """``user`` re-read inside a writing transaction, its row locked until the commit: a one-time link
+    checked after this holds for the rest of the use case, however many copies of the request arrive."""
+    begin_write(db.session)
+    db.session.refresh(user, with_for_update=True)
     return user
 
 
@@ -153,7 +161,7 @@ def resend_verification(user: User) -> None:
 def verify_email(token: str) -> User:
     """Mark the address of the link's user as confirmed; a used, expired or forged link is refused."""
     payload = read_link(VERIFY, token, "VERIFY_TOKEN_MAX_AGE")
-    user = _user_of(payload)
+    user = _locked(_user_of(payload))
     if payload.get("fp") != _verify_fingerprint(user):
         raise LinkProblem("used" if user.is_verified else "invalid")
     user.email_verified_at = utcnow()
@@ -195,10 +203,13 @@ def request_password_reset(email: str) -> None:
     )
 
 
-def user_for_reset(token: str) -> User:
-    """The user a reset link belongs to, while it is valid and unused (it dies with the password)."""
+def user_for_reset(token: str, *, lock: bool = False) -> User:
+    """The user a reset link belongs to, while it is valid and unused (it dies with the password); with
+    ``lock``, in a writing transaction that holds the user's row (see ``_locked``)."""
     payload = read_link(RESET, token, "RESET_TOKEN_MAX_AGE")
     user = _user_of(payload)
+    if lock:
+        _locked(user)
     if payload.get("fp") != fingerprint(user.id, user.password_hash):
         raise LinkProblem("used")
     return user
@@ -209,9 +220,11 @@ def reset_password(token: str, new_password: str) -> User:
 
     Following the link proves the address, so an unconfirmed address becomes confirmed.
     """
-    user = user_for_reset(token)
+    user_for_reset(token)  # a bad link is refused before the password is judged
     check_password_rules(new_password)
-    user.password_hash = hash_password(new_password)
+    password_hash = hash_password(new_password)  # slow on purpose: before the lock, not while holding it
+    user = user_for_reset(token, lock=True)
+    user.password_hash = password_hash
     user.end_all_sessions()
     if not user.is_verified:
         user.email_verified_at = utcnow()
@@ -292,7 +305,7 @@ def request_email_change(user: User, *, new_email: str, password: str) -> None:
 def confirm_email_change(token: str) -> User:
     """Switch the user to the address the link was sent to (now confirmed); tell the old address."""
     payload = read_link(EMAIL_CHANGE, token, "VERIFY_TOKEN_MAX_AGE")
-    user = _user_of(payload)
+    user = _locked(_user_of(payload))
     address = payload.get("email")
     if not isinstance(address, str) or payload.get("fp") != fingerprint(user.id, user.email):
         raise LinkProblem("used")
