@@ -34,13 +34,18 @@ def init_cli(app: Flask) -> None:
 
     @app.cli.command("tick")
     def tick() -> None:
-        """Apply the clock: store ``closed`` for open challenges whose deadline has passed (run from cron)."""
+        """Apply the clock: store ``closed`` for open challenges whose deadline has passed, and clear the
+        file store's abandoned temporary files (run from cron)."""
         from judging.challenges.services import sync_clock
 
         closed = sync_clock()
         for challenge in closed:
             click.echo(f"Closed: {challenge.slug}")
         click.echo(f"{len(closed)} challenge(s) closed by the clock.")
+        from judging.storage import remove_stale_temporaries
+
+        if removed := remove_stale_temporaries():
+            click.echo(f"{removed} abandoned temporary file(s) removed from the file store.")
 
     @app.cli.command("reminders")
     def reminders() -> None:
@@ -55,6 +60,9 @@ def init_cli(app: Flask) -> None:
     from judging.certificates.cli import certificates_cli
 
     app.cli.add_command(certificates_cli)
+    from judging.jobs.cli import worker_command
+
+    app.cli.add_command(worker_command)
 
     from judging.ops.cli import backup_command, restore_command
 

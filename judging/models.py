@@ -5,6 +5,7 @@ from judging.assignments.models import Assignment, Conflict, Judge, Round, Round
 from judging.audit import AuditEvent
 from judging.certificates.models import Certificate, CertificateBuild, CertificateDesign
 from judging.challenges.models import Category, Challenge, EntryQuestion
+from judging.jobs.models import Job
 from judging.results.models import Decision, ResultsSnapshot
 from judging.scoring.models import Criterion, Reminder, Score, ScoreSheet
 from judging.submissions.models import Answer, Deck, Submission
@@ -28,6 +29,7 @@ __all__ = [
     "Deck",
     "Decision",
     "EntryQuestion",
+    "Job",
     "Organisation",
     "Reminder",
     "ResultsSnapshot",

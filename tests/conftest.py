@@ -29,6 +29,8 @@ def _test_config(tmp: Path) -> dict[str, object]:
         "BASE_URL": "https://judging.example.org",
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
+        # Background jobs run in the request that starts them (tests of the back-ends switch this off).
+        "JOBS_INLINE": True,
         # Tests need no durability: skipping the wait for the disk makes every commit cheap on PostgreSQL.
         "SQLALCHEMY_ENGINE_OPTIONS": (
             {"connect_args": {"options": "-c synchronous_commit=off"}} if TEST_DATABASE_URL else {}

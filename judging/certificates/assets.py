@@ -1,5 +1,5 @@
-"""Certificate images (a logo and a signature): validation, storage under the instance folder, and the
-``data:`` URIs the renderer gets.
+"""Certificate images (a logo and a signature): validation, storage as ``certificate-assets/<name>`` in the
+application's store (``judging.storage``), and the ``data:`` URIs the renderer gets.
 
 Only PNG and SVG are accepted, each at most ``MAX_BYTES``. A PNG is checked by its signature and its
 header chunk (size, bit depth, colour type, checksum) without an imaging library. An SVG is parsed with
@@ -19,13 +19,12 @@ import re
 import secrets
 import struct
 import zlib
-from pathlib import Path
 from xml.etree import ElementTree
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from judging.errors import DomainError
+from judging.storage import get_storage
 
 MAX_BYTES = 512 * 1024
 MAX_PIXELS = 8000  # per side
@@ -35,6 +34,7 @@ XLINK_NS = "http://www.w3.org/1999/xlink"
 NAME = re.compile(r"^[0-9a-f]{32}\.(png|svg)$")
 MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 FORBIDDEN_TAGS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
+FOLDER = "certificate-assets"
 _URL_IN_CSS = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.IGNORECASE)
 
 
@@ -42,8 +42,9 @@ class ImageProblem(DomainError):
     """The uploaded image is refused; the message says why."""
 
 
-def folder() -> Path:
-    return Path(current_app.instance_path) / "certificate-assets"
+def asset_key(name: str) -> str:
+    """The storage key of a stored image (``judging.storage``)."""
+    return f"{FOLDER}/{name}"
 
 
 def _local(name: str) -> str:
@@ -131,10 +132,8 @@ def validate_image(data: bytes, filename: str) -> tuple[bytes, str]:
 
 def store_image(data: bytes, extension: str) -> str:
     """Write validated bytes under a new random name; returns the name. Side effect: a new file."""
-    target = folder()
-    target.mkdir(parents=True, exist_ok=True)
     name = f"{secrets.token_hex(16)}.{extension}"
-    (target / name).write_bytes(data)
+    get_storage().write(asset_key(name), data)
     return name
 
 
@@ -142,8 +141,9 @@ def data_uri(name: str | None) -> str | None:
     """The stored image as a ``data:`` URI, or None when there is none (or the name is not ours)."""
     if not name or not NAME.match(name):
         return None
-    path = folder() / name
-    if not path.is_file():
+    try:
+        data = get_storage().read_bytes(asset_key(name))
+    except FileNotFoundError:
         return None
     media = MEDIA_TYPES[name.rsplit(".", 1)[1]]
-    return f"data:{media};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+    return f"data:{media};base64,{base64.b64encode(data).decode('ascii')}"

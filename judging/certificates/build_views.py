@@ -7,11 +7,9 @@ The certificates overview includes ``certificate_builds/_section.html`` with ``s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -23,6 +21,7 @@ from judging.challenges.manage_views import load_managed
 from judging.challenges.models import Challenge
 from judging.errors import DomainError
 from judging.extensions import db
+from judging.storage import send_stored
 
 bp = Blueprint("certificate_builds", __name__, url_prefix="/manage")
 
@@ -76,19 +75,14 @@ def progress(slug: str, build_id: int):
 @login_required
 def download(slug: str, build_id: int):
     challenge = load_managed(slug)
-    path = services.zip_path(_load_build(challenge, build_id))
-    if path is None:
+    key = services.zip_key(_load_build(challenge, build_id))
+    if key is None:
         abort(404)
-    response = Response(_stream(path), mimetype="application/zip", direct_passthrough=True)
-    response.content_length = path.stat().st_size
+    try:
+        response = send_stored(key, mimetype="application/zip")
+    except FileNotFoundError:
+        abort(404)
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{challenge.slug}-certificates-{build_id}.zip"'
     )
     return response
-
-
-def _stream(path: Path) -> Iterator[bytes]:
-    """The file in pieces, opened only when the body is sent and closed when done (or abandoned)."""
-    with path.open("rb") as handle:
-        while piece := handle.read(256 * 1024):
-            yield piece

@@ -1,18 +1,19 @@
 """Bulk builds: a ZIP of all of a challenge's valid certificates, made in the background.
 
-``start_build`` creates the build row and hands ``run_build`` to ``judging.jobs``; the CLI calls
-``create_build`` then ``run_build`` itself, with a progress bar. A build renders only what is not cached
-yet (by content, under ``instance/certificates/``), writes the ZIP under a temporary name and renames it
-when complete, so a failed build never leaves a half-written ZIP behind. Optionally, each recipient is
-mailed once a link to download their certificates.
+``start_build`` creates the build row and a ``certificates.build`` job (``judging.jobs``) whose task,
+``build_task``, calls ``run_build``; the CLI calls ``create_build`` then ``run_build`` itself, with a
+progress bar. A build renders only what is not cached yet (by content, under ``certificates/`` in
+``judging.storage``), writes the ZIP under a temporary name and publishes it as
+``certificate-builds/<name>`` when complete, so a failed build never leaves a half-written ZIP behind.
+Optionally, each recipient is mailed once a link to download their certificates.
 
-A build runs in the process that started it: after a restart it stays QUEUED or RUNNING with no
-progress, and ``build_state`` shows it as interrupted after ``CERTIFICATE_BUILD_STALE_MINUTES``.
+A build whose job died (its worker was killed, its process restarted) stays QUEUED or RUNNING: ``build_state``
+shows it as interrupted once its job is marked failed, or after ``CERTIFICATE_BUILD_STALE_MINUTES`` without
+progress; retrying the job (or starting a new build) builds it again.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import secrets
@@ -22,7 +23,6 @@ import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -35,11 +35,14 @@ from judging.challenges.models import Challenge
 from judging.database import utcnow
 from judging.errors import DomainError
 from judging.extensions import db
+from judging.jobs import Job, JobError, JobStatus, Run
 from judging.mail import external_url, send_template
+from judging.storage import get_storage
 
 log = logging.getLogger(__name__)
 
 CHUNK = 50
+BUILDS = "certificate-builds"  # storage folder of finished ZIPs
 RENDER_WORKERS = 2
 ACTIVE = (BuildStatus.QUEUED, BuildStatus.RUNNING)
 JOINERS = "\u200c\u200d"  # zero-width non-joiner and joiner: part of how some scripts spell names
@@ -53,6 +56,7 @@ class BuildState:
 
     build: CertificateBuild
     interrupted: bool
+    job: Job | None = None
 
     @property
     def active(self) -> bool:
@@ -64,20 +68,17 @@ class BuildState:
         return 100 if total == 0 else min(100, self.build.done * 100 // total)
 
 
-def builds_folder() -> Path:
-    return Path(current_app.instance_path) / "certificate-builds"
-
-
-def zip_path(build: CertificateBuild) -> Path | None:
-    """The finished ZIP of a DONE build, or None when it is not there."""
+def zip_key(build: CertificateBuild) -> str | None:
+    """The storage key of the finished ZIP of a DONE build, or None when it is not there."""
     if build.status is not BuildStatus.DONE or not build.file_name:
         return None
-    path = builds_folder() / build.file_name
-    return path if path.is_file() else None
+    key = f"{BUILDS}/{build.file_name}"
+    return key if get_storage().exists(key) else None
 
 
-def _part_path(build_id: int) -> Path:
-    return builds_folder() / f".build-{build_id}.zip.part"
+def _progress_key(build_id: int) -> str:
+    """A small file rewritten after every chunk while the build runs: its time is the last progress."""
+    return f"{BUILDS}/build-{build_id}.progress"
 
 
 def stale_after() -> timedelta:
@@ -86,15 +87,19 @@ def stale_after() -> timedelta:
 
 def build_state(build: CertificateBuild, *, now: datetime | None = None) -> BuildState:
     """The build with whether it is interrupted: active, and no progress within ``stale_after()``
-    (progress: its start, or the last write to its temporary ZIP)."""
+    (progress: its start, or the last write of its progress file)."""
+    job = db.session.get(Job, build.job_id) if build.job_id is not None else None
     if build.status not in ACTIVE:
-        return BuildState(build, False)
+        return BuildState(build, False, job)
+    if job is not None and jobs.refresh(job, now=now).status is JobStatus.FAILED:
+        return BuildState(build, True, job)
     now = now or utcnow()
     last = build.started_at or build.created_at
-    part = _part_path(build.id)
-    if part.exists():
-        last = max(last, datetime.fromtimestamp(part.stat().st_mtime, tz=last.tzinfo))
-    return BuildState(build, now - last > stale_after())
+    store, marker = get_storage(), _progress_key(build.id)
+    if store.exists(marker):
+        written = store.modified(marker)
+        last = max(last, written if last.tzinfo else written.replace(tzinfo=None))
+    return BuildState(build, now - last > stale_after(), job)
 
 
 def latest_build(challenge: Challenge) -> CertificateBuild | None:
@@ -159,10 +164,44 @@ def create_build(challenge: Challenge, *, mail_links: bool, actor: User | None) 
 
 
 def start_build(challenge: Challenge, *, mail_links: bool, actor: User | None) -> CertificateBuild:
-    """``create_build``, then run the build in the background (``judging.jobs``)."""
+    """``create_build``, then run the build in the background as a ``certificates.build`` job linked to it.
+    Side effects: ``create_build``'s, a commit linking the job, the job back-end's hand-over."""
     build = create_build(challenge, mail_links=mail_links, actor=actor)
-    jobs.submit(run_build, build.id)
+    job = jobs.create("certificates.build", {"build_id": build.id}, challenge=challenge, actor=actor)
+    build.job_id = job.id
+    db.session.commit()
+    jobs.dispatch(job)
     return build
+
+
+def build_task(run: Run) -> dict[str, object]:
+    """The ``certificates.build`` job: run the build ``params["build_id"]``. On a retry, a build left
+    unfinished is queued again, unless a newer build of its challenge replaced it. A failed build fails the
+    job with the build's message."""
+    build = db.session.get(CertificateBuild, int(run.params["build_id"]))
+    if build is None:
+        raise JobError(_("This build no longer exists."))
+    if build.status is not BuildStatus.QUEUED and build.status is not BuildStatus.DONE:
+        newer = latest_build(build.challenge)
+        if newer is not None and newer.id != build.id:
+            raise JobError(_("A newer build of these certificates replaced this one."))
+        build.status, build.done, build.error, build.finished_at = BuildStatus.QUEUED, 0, None, None
+        db.session.commit()
+    finished = run_build(build.id, progress=run.progress)
+    if finished is None:
+        raise JobError(_("This build had already been built."))
+    if finished.status is BuildStatus.FAILED:
+        raise JobError(finished.error or _("The build failed."))
+    return {"build_id": finished.id, "total": finished.total, "file_name": finished.file_name}
+
+
+def build_link(job: Job) -> str | None:
+    """The build's own page, where its ZIP is downloaded."""
+    from flask import url_for
+
+    if job.challenge is None or "build_id" not in (job.params or {}):
+        return None
+    return url_for("certificate_builds.progress", slug=job.challenge.slug, build_id=job.params["build_id"])
 
 
 def safe_name(text: str, *, limit: int = 80) -> str:
@@ -197,30 +236,31 @@ def run_build(build_id: int, *, progress: Progress | None = None) -> Certificate
         return None
     build.status, build.started_at, build.done = BuildStatus.RUNNING, utcnow(), 0
     db.session.commit()
-    folder = builds_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    part = _part_path(build.id)
+    store, marker = get_storage(), _progress_key(build.id)
+    name = f"{build.challenge.slug[:60]}-{build.id}-{secrets.token_hex(6)}.zip"
     try:
         certificates = valid_certificates(build.challenge)
         build.total = len(certificates)
         db.session.commit()
-        with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        # The store writes a temporary file and publishes it under the key only when the block succeeds.
+        with (
+            store.writer(f"{BUILDS}/{name}") as out,
+            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        ):
             for count, (certificate, pdf) in enumerate(_pdfs(certificates), start=1):
                 archive.writestr(entry_name(certificate), pdf)
                 if count % CHUNK == 0 or count == len(certificates):
                     build.done = count
                     db.session.commit()
+                    store.write(marker, str(count).encode("ascii"))
                     if progress is not None:
                         progress(build.done, build.total)
-        slug = build.challenge.slug[:60]
-        name = f"{slug}-{build.id}-{secrets.token_hex(6)}.zip"
-        part.replace(folder / name)
     except Exception as error:  # any failure is the build's outcome, shown on its page
         log.exception("certificate build %d failed", build_id)
         db.session.rollback()
         return _fail(build_id, error)
     finally:
-        part.unlink(missing_ok=True)  # gone already when the ZIP was completed and renamed
+        store.delete(marker)
     build.status, build.file_name, build.finished_at = BuildStatus.DONE, name, utcnow()
     db.session.commit()
     if build.mail_links:
@@ -233,14 +273,13 @@ def _pdfs(certificates: Sequence[Certificate]) -> Iterator[tuple[Certificate, by
     in one bulk pass (one pool of worker processes for the whole build) and stored, setting
     ``pdf_sha256``."""
     from judging.certificates.render import render_batch, render_html
-    from judging.certificates.services import cache_folder, certificate_data, store_pdf
+    from judging.certificates.services import cached_pdf, certificate_data, remember_pdf, store_pdf
 
-    folder = cache_folder()
     missing: list[Certificate] = []
     for certificate in certificates:
-        path = folder / f"{certificate.pdf_sha256}.pdf" if certificate.pdf_sha256 else None
-        if path is not None and path.is_file():
-            yield certificate, path.read_bytes()
+        pdf = cached_pdf(certificate.pdf_sha256)
+        if pdf is not None:
+            yield certificate, pdf
         else:
             missing.append(certificate)
     if missing:
@@ -249,18 +288,9 @@ def _pdfs(certificates: Sequence[Certificate]) -> Iterator[tuple[Certificate, by
             missing, items, render_batch(items, workers=RENDER_WORKERS), strict=True
         ):
             certificate.pdf_sha256 = store_pdf(pdf)
-            _remember(folder, render_html(data), certificate.pdf_sha256)
+            # The pointer ``certificate_pdf`` looks for, so a single download reuses the PDF rendered here.
+            remember_pdf(render_html(data), certificate.pdf_sha256)
             yield certificate, pdf
-
-
-def _remember(folder: Path, html: str, digest: str) -> None:
-    """Write the pointer ``certificate_pdf`` looks for (``<sha256 of the HTML>.key`` naming the PDF), so a
-    single download after the build reuses the PDF rendered here."""
-    pointer = folder / f"{hashlib.sha256(html.encode('utf-8')).hexdigest()}.key"
-    if not pointer.exists():
-        temporary = pointer.with_name(f"{pointer.name}.{secrets.token_hex(4)}.tmp")
-        temporary.write_text(digest, encoding="ascii")
-        temporary.replace(pointer)
 
 
 def _fail(build_id: int, error: Exception) -> CertificateBuild | None:

@@ -10,11 +10,12 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from judging.certificates.builds import create_build, run_build, zip_path
+from judging.certificates.builds import create_build, run_build, zip_key
 from judging.certificates.models import BuildStatus
 from judging.challenges.models import Challenge
 from judging.errors import DomainError
 from judging.extensions import db
+from judging.storage import get_storage
 
 certificates_cli = AppGroup("certificates", help="Certificates of a challenge.")
 
@@ -41,6 +42,8 @@ def build(slug: str, mail_links: bool) -> None:
     if finished is None or finished.status is not BuildStatus.DONE:
         reason = finished.error if finished is not None else "the build did not run."
         raise click.ClickException(f"The build failed: {reason}")
-    click.echo(f"ZIP written: {zip_path(finished)}")
+    key = zip_key(finished)
+    where = get_storage().local_path(key) if key else None  # a path when the store is a local folder
+    click.echo(f"ZIP written: {where or key}")
     if mail_links:
         click.echo("Each recipient was mailed a link to their certificates (see the log for failures).")

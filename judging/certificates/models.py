@@ -116,5 +116,7 @@ class CertificateBuild(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # The background job that runs it (``judging.jobs``); None for a build run from the command line.
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
 
     challenge: Mapped[Challenge] = relationship()

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import force_locale, format_date
@@ -47,11 +47,15 @@ from judging.mail import external_url
 from judging.results.models import Outcome
 from judging.results.publish_services import published
 from judging.scoring.models import ScoreSheet, SheetStatus
+from judging.storage import get_storage
 from judging.submissions.models import Submission
 
 ACHIEVEMENTS = {Outcome.WINNER, Outcome.RUNNER_UP, Outcome.HONOURABLE_MENTION}
 OUT_OF_THE_RUNNING = (SubmissionStatus.DRAFT, SubmissionStatus.WITHDRAWN, SubmissionStatus.INELIGIBLE)
 KIND_ORDER = {kind: position for position, kind in enumerate(CertificateKind)}
+
+CACHE = "certificates"  # storage folder of rendered PDFs, by content
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
 
 @dataclass(frozen=True)
@@ -350,24 +354,44 @@ def certificate_data(certificate: Certificate) -> CertificateData:
         )
 
 
-def cache_folder() -> Path:
-    return Path(current_app.instance_path) / "certificates"
+def pdf_key(digest: str) -> str:
+    """The storage key of the cached PDF whose SHA-256 is ``digest``."""
+    return f"{CACHE}/{digest}.pdf"
+
+
+def pointer_key(html: str) -> str:
+    """The storage key naming the PDF rendered from ``html`` (keyed by the HTML's SHA-256)."""
+    return f"{CACHE}/{hashlib.sha256(html.encode('utf-8')).hexdigest()}.key"
 
 
 def store_pdf(pdf: bytes) -> str:
     """Write a PDF to the cache as ``<sha256>.pdf``; returns the digest. Side effect: a file."""
     digest = hashlib.sha256(pdf).hexdigest()
-    _write_file(cache_folder() / f"{digest}.pdf", pdf)
+    _write_once(pdf_key(digest), pdf)
     return digest
 
 
-def _write_file(path: Path, content: bytes) -> None:
-    """Write atomically (a temporary file renamed), once: content-addressed files never change."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        temporary = path.with_name(f"{path.name}.{secrets.token_hex(4)}.tmp")
-        temporary.write_bytes(content)
-        temporary.replace(path)
+def remember_pdf(html: str, digest: str) -> None:
+    """Record that ``html`` renders to the cached PDF ``digest`` (the pointer ``certificate_pdf`` reads)."""
+    _write_once(pointer_key(html), digest.encode("ascii"))
+
+
+def cached_pdf(digest: str | None) -> bytes | None:
+    """The cached PDF with this digest, or None when it is not cached."""
+    if not digest or not _DIGEST.match(digest):
+        return None
+    try:
+        return get_storage().read_bytes(pdf_key(digest))
+    except FileNotFoundError:
+        return None
+
+
+def _write_once(key: str, content: bytes) -> None:
+    """Write atomically (the store writes a temporary file and renames it), once: content-addressed
+    files never change."""
+    store = get_storage()
+    if not store.exists(key):
+        store.write(key, content)
 
 
 def render_failed(error: RenderError) -> DomainError:
@@ -383,19 +407,17 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     Raises ``DomainError`` when rendering fails or takes too long. Commits when ``pdf_sha256`` changes.
     """
     data = certificate_data(certificate)
-    key = hashlib.sha256(render_html(data).encode("utf-8")).hexdigest()
-    folder = cache_folder()
-    pdf = None
-    pointer = folder / f"{key}.key"
-    if pointer.is_file():
-        cached = folder / f"{pointer.read_text().strip()}.pdf"
-        pdf = cached.read_bytes() if cached.is_file() else None
+    html = render_html(data)
+    try:
+        pdf = cached_pdf(get_storage().read_bytes(pointer_key(html)).decode("ascii").strip())
+    except (FileNotFoundError, UnicodeDecodeError):
+        pdf = None
     if pdf is None:
         try:
             pdf = render_pdf_limited(data)
         except RenderError as error:
             raise render_failed(error) from error
-        _write_file(pointer, store_pdf(pdf).encode("ascii"))
+        remember_pdf(html, store_pdf(pdf))
     digest = hashlib.sha256(pdf).hexdigest()
     if certificate.pdf_sha256 != digest:
         certificate.pdf_sha256 = digest

@@ -4,16 +4,19 @@ A backup is a folder ``judging-backup-<UTC time>/`` holding
 
 - ``database.sqlite3`` (SQLite, copied with the online backup API while the application runs) or
   ``database.dump`` (PostgreSQL, ``pg_dump --format=custom``: one consistent snapshot);
-- ``files/uploads/`` (pitch decks), ``files/certificate-assets/`` (logos and signatures that issued
-  certificates print) and ``files/secret_key`` when the key was generated into the instance folder (without
-  it, every signed link mailed before the restore stops working). Rendered certificates, ZIP builds and
-  the mail outbox are not kept: they are made again on demand or are not needed;
+- ``files/storage/<key>``: the stored files that matter, read through ``judging.storage`` (pitch decks
+  under ``decks/``, and under ``certificate-assets/`` the logos and signatures that issued certificates
+  print), and ``files/secret_key`` when the key was generated into the instance folder (without it, every
+  signed link mailed before the restore stops working). Rendered certificates, ZIP builds and the mail
+  outbox are not kept: they are made again on demand or are not needed;
 - ``manifest.json``: the format version, the creation time, the database kind, the Alembic revision, and
   the relative path, size and SHA-256 of every file.
 
 The folder is written under a temporary name and renamed when complete. A restore checks every file of
 the manifest before it changes anything, then replaces the database, then writes each file under a
-temporary name and renames it into place. Files added since the backup are left where they are.
+temporary name and renames it into place (``Storage.write``). Files added since the backup are left where
+they are. Backups of format 1 (``files/uploads/...`` and ``files/certificate-assets/...``, written before
+the storage interface) are restored to the same keys.
 """
 
 from __future__ import annotations
@@ -37,13 +40,19 @@ from sqlalchemy import text
 
 from judging.errors import DomainError
 from judging.extensions import db
+from judging.storage import StorageKeyError, check_key, get_storage
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 MANIFEST_NAME = "manifest.json"
 DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.dump"}
 FILES_FOLDER = "files"
+STORAGE_FOLDER = "storage"  # files/storage/<key>
+BACKED_UP = ("decks/", "certificate-assets/")  # storage key prefixes kept in a backup
+# Format 1 kept files by folder: files/uploads/<key> and files/certificate-assets/<name>.
+LEGACY_AREAS = {"uploads": "", "certificate-assets": "certificate-assets/"}
 SECRET_KEY_NAME = "secret_key"  # noqa: S105 (a file name, not a secret)
 _CHUNK = 1024 * 1024
 
@@ -89,14 +98,6 @@ class Manifest:
                 for entry in data["files"]
             ),
         )
-
-
-def file_areas() -> dict[str, Path]:
-    """The folders kept in a backup, by their name under ``files/``."""
-    return {
-        "uploads": Path(current_app.config["UPLOAD_FOLDER"]),
-        "certificate-assets": Path(current_app.instance_path) / "certificate-assets",
-    }
 
 
 def database_kind() -> str:
@@ -148,7 +149,7 @@ def verify_backup(path: Path) -> Manifest:
         raise BackupError(_("%(path)s holds no manifest.json: it is not a backup.", path=path)) from None
     except (ValueError, KeyError, TypeError):
         raise BackupError(_("The manifest.json of %(path)s cannot be read.", path=path)) from None
-    if manifest.format_version != FORMAT_VERSION or manifest.database not in DATABASE_FILES:
+    if manifest.format_version not in READABLE_VERSIONS or manifest.database not in DATABASE_FILES:
         raise BackupError(_("This backup was made in a format this version cannot restore."))
     listed = {entry.path for entry in manifest.files}
     if manifest.database_file not in listed:
@@ -182,10 +183,14 @@ def restore_backup(path: Path) -> None:
             _pg_restore(pg_restore, path / manifest.database_file)
     finally:
         db.engine.dispose()
+    store = get_storage()
     for entry in manifest.files:
-        target = _restore_target(entry.path)
-        if target is not None:
-            _put_file(path / entry.path, target)
+        key = _storage_key(entry.path)
+        if key is not None:
+            with (path / entry.path).open("rb") as source:
+                store.write(key, source)
+        elif entry.path == f"{FILES_FOLDER}/{SECRET_KEY_NAME}":
+            _put_file(path / entry.path, Path(current_app.instance_path) / SECRET_KEY_NAME)
     log.warning("Restored the backup %s made at %s", path, manifest.created_at)
 
 
@@ -271,29 +276,37 @@ def _pg_restore(tool: str, dump: Path) -> None:
 
 
 def _copy_files(target: Path) -> None:
-    for area, folder in file_areas().items():
-        if not folder.is_dir():
-            continue
-        for source in sorted(folder.rglob("*")):
-            if source.is_symlink() or not source.is_file() or source.name.startswith("."):
-                continue
-            copy = target / area / source.relative_to(folder)
+    store = get_storage()
+    for prefix in BACKED_UP:
+        for key in store.keys(prefix):
+            copy = target.joinpath(STORAGE_FOLDER, *key.split("/"))
             copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, copy)
+            with store.open(key) as source, copy.open("wb") as out:
+                shutil.copyfileobj(source, out, _CHUNK)
     key = Path(current_app.instance_path) / SECRET_KEY_NAME
     if key.is_file():
         target.mkdir(parents=True, exist_ok=True)
         shutil.copy2(key, target / SECRET_KEY_NAME)
 
 
-def _restore_target(relative: str) -> Path | None:
-    """Where a file of the backup goes back to; None for the database file."""
+def _storage_key(relative: str) -> str | None:
+    """The storage key a file of the backup goes back to; None for the database and the secret key, and
+    for anything that is not a key under a backed-up prefix."""
     parts = PurePosixPath(relative).parts
-    if parts[0] != FILES_FOLDER:
+    if len(parts) < 3 or parts[0] != FILES_FOLDER:
         return None
-    if parts[1:] == (SECRET_KEY_NAME,):
-        return Path(current_app.instance_path) / SECRET_KEY_NAME
-    return file_areas()[parts[1]].joinpath(*parts[2:])
+    rest = "/".join(parts[2:])
+    if parts[1] == STORAGE_FOLDER:
+        key = rest
+    elif parts[1] in LEGACY_AREAS:
+        key = LEGACY_AREAS[parts[1]] + rest
+    else:
+        return None
+    try:
+        check_key(key)
+    except StorageKeyError:
+        return None
+    return key if key.startswith(BACKED_UP) else None
 
 
 def _put_file(source: Path, target: Path) -> None:
@@ -328,7 +341,7 @@ def _allowed(relative: str) -> bool:
         return len(parts) == 1
     if parts[0] != FILES_FOLDER or len(parts) < 2:
         return False
-    return parts[1:] == (SECRET_KEY_NAME,) or (parts[1] in file_areas() and len(parts) > 2)
+    return parts[1:] == (SECRET_KEY_NAME,) or _storage_key(relative) is not None
 
 
 def _check_entry(root: Path, entry: FileEntry) -> str | None:

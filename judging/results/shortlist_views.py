@@ -1,5 +1,6 @@
 """Organisers' shortlisting page: choose the entries of a round that go through to the next round, then
-tell the round's entrants whether theirs did.
+tell the round's entrants whether theirs did (a ``results.release`` background job: its outcome is flashed
+when it ran at once, else its page is shown).
 
 Choosing works without JavaScript: a GET form previews a choice (top N per category, a score threshold,
 or by hand) and a POST form sends the chosen entry ids. Organisers only; everyone else gets 404.
@@ -12,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from judging import jobs
 from judging.assignments.loaders import managed_round
 from judging.assignments.models import Round
 from judging.challenges.manage_views import show_error
@@ -90,25 +92,27 @@ def advance(slug: str, round_id: int):
 @login_required
 def release(slug: str, round_id: int):
     challenge, round_ = managed_round(slug, round_id)
-    try:
-        report = services.release_outcomes(round_, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
+    job = jobs.enqueue("results.release", {"round_id": round_.id}, challenge=challenge, actor=current_user)
+    if job.status is jobs.JobStatus.FAILED:
+        flash(job.error or _("The entrants could not be told."), "error")
+    elif job.status is jobs.JobStatus.DONE:
+        report = job.result or {}
         flash(
             _(
                 "Entrants were told: %(through)d entries go through, %(not_through)d do not.",
-                through=report.through,
-                not_through=report.not_through,
+                through=report.get("through", 0),
+                not_through=report.get("not_through", 0),
             ),
             "success",
         )
-        if report.failed:
+        if report.get("failed"):
             flash(
                 ngettext(
-                    "%(num)d mail could not be sent.", "%(num)d mails could not be sent.", report.failed
+                    "%(num)d mail could not be sent.", "%(num)d mails could not be sent.", report["failed"]
                 ),
                 "error",
             )
+    else:
+        flash(_("The entrants are being told in the background."), "info")
+        return redirect(url_for("jobs.job", slug=challenge.slug, job_id=job.id))
     return redirect(url_for("shortlist.advance", slug=challenge.slug, round_id=round_.id))

@@ -1,5 +1,6 @@
 """Organisers' progress pages: completion of every round of a challenge, one round's progress per judge
-and per entry, reminder mails to judges with unfinished work, and closing or reopening a round.
+and per entry, reminder mails to judges with unfinished work (sent by a ``scoring.reminders`` background
+job: its outcome is flashed when it ran at once, else its page is shown), and closing or reopening a round.
 
 Every page needs a signed-in user who manages the challenge; anyone else gets 404, never 403.
 """
@@ -15,6 +16,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField
 from wtforms.validators import Optional
 
+from judging import jobs
 from judging.assignments.loaders import round_of
 from judging.assignments.models import Round
 from judging.challenges.forms import DATETIME_FORMATS
@@ -75,35 +77,42 @@ def round_progress(slug: str, round_id: int):
 def send_reminders(slug: str, round_id: int):
     challenge = load_managed(slug)
     round_ = round_of(challenge, round_id)
-    try:
-        report = reminders.send_reminders(round_, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    job = jobs.enqueue("scoring.reminders", {"round_id": round_.id}, challenge=challenge, actor=current_user)
+    if job.status is jobs.JobStatus.FAILED:
+        flash(job.error or _("The reminders could not be sent."), "error")
+    elif job.status is jobs.JobStatus.DONE:
+        _flash_report(job.result or {})
     else:
-        if report.sent:
-            flash(_("Reminded: %(names)s.", names=", ".join(judge.name for judge in report.sent)), "success")
-        if report.skipped:
-            flash(
-                _(
-                    "Not reminded, as they were reminded less than %(hours)d hours ago: %(names)s.",
-                    hours=round(reminders.interval().total_seconds() / 3600),
-                    names=", ".join(judge.name for judge in report.skipped),
-                ),
-                "info",
-            )
-        if report.failed:
-            flash(
-                ngettext(
-                    "%(num)d reminder could not be sent; try again later.",
-                    "%(num)d reminders could not be sent; try again later.",
-                    len(report.failed),
-                ),
-                "error",
-            )
-        if not (report.sent or report.skipped or report.failed):
-            flash(_("No judge has unfinished work in this round: nobody was reminded."), "info")
+        flash(_("The reminders are being sent in the background."), "info")
+        return redirect(url_for("jobs.job", slug=challenge.slug, job_id=job.id))
     return redirect(url_for("progress.round_progress", slug=challenge.slug, round_id=round_.id))
+
+
+def _flash_report(result: dict) -> None:
+    """Who was reminded, skipped, or could not be mailed, from the reminders job's result."""
+    sent, skipped, failed = result.get("sent", []), result.get("skipped", []), int(result.get("failed", 0))
+    if sent:
+        flash(_("Reminded: %(names)s.", names=", ".join(sent)), "success")
+    if skipped:
+        flash(
+            _(
+                "Not reminded, as they were reminded less than %(hours)d hours ago: %(names)s.",
+                hours=round(reminders.interval().total_seconds() / 3600),
+                names=", ".join(skipped),
+            ),
+            "info",
+        )
+    if failed:
+        flash(
+            ngettext(
+                "%(num)d reminder could not be sent; try again later.",
+                "%(num)d reminders could not be sent; try again later.",
+                failed,
+            ),
+            "error",
+        )
+    if not (sent or skipped or failed):
+        flash(_("No judge has unfinished work in this round: nobody was reminded."), "info")
 
 
 @bp.route("/<slug>/rounds/<int:round_id>/close", methods=["POST"])

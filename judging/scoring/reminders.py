@@ -26,6 +26,7 @@ from judging.assignments.models import Judge, JudgeStatus, Round
 from judging.database import utcnow
 from judging.errors import DomainError
 from judging.extensions import db
+from judging.jobs import Job, JobError, Run
 from judging.mail import external_url, send_template
 from judging.scoring.models import Reminder
 from judging.scoring.progress_services import counts_by_judge, last_reminders, lock_round
@@ -140,3 +141,30 @@ def remind_all(now: datetime | None = None) -> ReminderReport:
         total.skipped += report.skipped
         total.failed += report.failed
     return total
+
+
+def reminders_task(run: Run) -> dict[str, object]:
+    """The ``scoring.reminders`` job (the organisers' button): ``send_reminders`` for ``params["round_id"]``
+    on behalf of the job's creator; the names reminded and skipped, and how many mails failed."""
+    round_ = db.session.get(Round, int(run.params["round_id"]))
+    if round_ is None:
+        raise JobError(_("This round no longer exists."))
+    actor = db.session.get(User, run.actor_id) if run.actor_id is not None else None
+    try:
+        report = send_reminders(round_, actor=actor)
+    except DomainError as error:
+        raise JobError(error.message) from error
+    return {
+        "sent": [judge.name for judge in report.sent],
+        "skipped": [judge.name for judge in report.skipped],
+        "failed": len(report.failed),
+    }
+
+
+def round_link(job: Job) -> str | None:
+    """The round's progress page, where the reminders are listed."""
+    from flask import url_for
+
+    if job.challenge is None or "round_id" not in (job.params or {}):
+        return None
+    return url_for("progress.round_progress", slug=job.challenge.slug, round_id=job.params["round_id"])

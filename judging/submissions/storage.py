@@ -1,8 +1,9 @@
-"""Pitch deck files: checked by their content, stored under generated names in UPLOAD_FOLDER/decks.
+"""Pitch deck files: checked by their content, stored under generated names as ``decks/<name>`` in the
+application's store (``judging.storage``).
 
-A file is written to a temporary name in the same directory and renamed into place, so a reader never
-sees half a file; its Deck row is committed with the use case, and the file is deleted again if the
-database refuses the row, so that no file is left without a row.
+The store writes a file to a temporary name and renames it into place, so a reader never sees half a
+file; its Deck row is committed with the use case, and the file is deleted again if the database refuses
+the row, so that no file is left without a row.
 """
 
 from __future__ import annotations
@@ -15,10 +16,8 @@ import secrets
 import warnings
 from dataclasses import dataclass
 from io import BytesIO
-from pathlib import Path
 from typing import BinaryIO
 
-from flask import current_app
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from pypdf import PdfReader
@@ -29,12 +28,14 @@ from judging.accounts.models import User
 from judging.database import utcnow
 from judging.errors import DomainError
 from judging.extensions import db
+from judging.storage import get_storage
 from judging.submissions.models import Deck, Submission
 
 log = logging.getLogger(__name__)
 
 _STORAGE_NAME = re.compile(r"^[0-9a-f]{32}\.pdf$")
 _ORIGINAL_NAME_MAX = 255
+FOLDER = "decks"
 
 
 class DeckInvalid(DomainError):
@@ -111,40 +112,29 @@ def _broken() -> str:
     )
 
 
-def folder() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / "decks"
-
-
-def path_for(storage_name: str) -> Path:
-    """Where a stored deck lives; refuses any name the application did not generate."""
+def deck_key(storage_name: str) -> str:
+    """The storage key of a stored deck; refuses any name the application did not generate."""
     if not _STORAGE_NAME.match(storage_name):
         raise ValueError(f"not a generated storage name: {storage_name!r}")
-    return folder() / storage_name
+    return f"{FOLDER}/{storage_name}"
+
+
+def read_stored(storage_name: str) -> bytes:
+    """The stored deck's bytes (at most ``MAX_DECK_BYTES``); ``OSError`` when the file is missing."""
+    return get_storage().read_bytes(deck_key(storage_name))
 
 
 def store(data: bytes) -> str:
     """Write ``data`` under a new generated name and return that name. Side effect: creates a file."""
-    directory = folder()
-    directory.mkdir(parents=True, exist_ok=True)
     name = secrets.token_hex(16) + ".pdf"
-    temporary = directory / f".upload-{secrets.token_hex(8)}.tmp"
-    try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, directory / name)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    get_storage().write(deck_key(name), data)
     return name
 
 
 def delete(storage_name: str) -> None:
     """Remove a stored file (used when its database row could not be written)."""
     try:
-        path_for(storage_name).unlink(missing_ok=True)
+        get_storage().delete(deck_key(storage_name))
     except OSError:
         log.exception("could not delete deck file %s", storage_name)
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import zipfile
 
-from judging.certificates.builds import builds_folder
+from judging.certificates.builds import BUILDS
 from judging.certificates.models import BuildStatus, CertificateBuild
 from judging.challenges.models import Challenge
 from judging.database import utcnow
 from judging.extensions import db
+from judging.storage import get_storage
 from tests.access.rules import Rule, signed_in
 from tests.factories import World
 
@@ -36,8 +37,7 @@ def _done(challenge: Challenge) -> int:
     db.session.add(build)
     db.session.flush()
     build.file_name = f"access-{challenge.slug}-{build.id}.zip"
-    builds_folder().mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(builds_folder() / build.file_name, "w") as archive:
+    with get_storage().writer(f"{BUILDS}/{build.file_name}") as out, zipfile.ZipFile(out, "w") as archive:
         archive.writestr("judge/Judy Judge-ABCDEFGH.pdf", b"%PDF-1.7")
     db.session.commit()
     return build.id

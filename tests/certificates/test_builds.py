@@ -16,10 +16,11 @@ from sqlalchemy import select
 from judging.audit import AuditEvent
 from judging.certificates import builds, render
 from judging.certificates.models import BuildStatus, Certificate, CertificateBuild, CertificateKind
-from judging.certificates.services import cache_folder, new_code, store_pdf
+from judging.certificates.services import CACHE, new_code, pdf_key, store_pdf
 from judging.database import utcnow
 from judging.errors import DomainError
 from judging.extensions import db
+from judging.storage import get_storage
 from tests.factories import links_in, login, mail_body
 
 
@@ -27,11 +28,11 @@ from tests.factories import links_in, login, mail_body
 def _clean_files(app, monkeypatch):
     """Jobs run inline; every test starts with no ZIP and no cached PDF."""
     monkeypatch.setitem(app.config, "JOBS_INLINE", True)
-    for folder in (builds.builds_folder(), cache_folder()):
-        shutil.rmtree(folder, ignore_errors=True)
+    for folder in (builds.BUILDS, CACHE):
+        shutil.rmtree(Path(app.config["UPLOAD_FOLDER"], folder), ignore_errors=True)
     yield
-    for folder in (builds.builds_folder(), cache_folder()):
-        shutil.rmtree(folder, ignore_errors=True)
+    for folder in (builds.BUILDS, CACHE):
+        shutil.rmtree(Path(app.config["UPLOAD_FOLDER"], folder), ignore_errors=True)
 
 
 def make_certificate(challenge, *, submission=None, judge=None, recipient: str, **fields) -> Certificate:
@@ -103,9 +104,9 @@ def fake_render(monkeypatch):
 
 
 def zip_of(build: CertificateBuild) -> zipfile.ZipFile:
-    path = builds.zip_path(build)
-    assert path is not None
-    return zipfile.ZipFile(path)
+    key = builds.zip_key(build)
+    assert key is not None
+    return zipfile.ZipFile(io.BytesIO(get_storage().read_bytes(key)))
 
 
 def test_build_zips_every_valid_certificate(world):
@@ -142,7 +143,7 @@ def test_build_reuses_cached_pdfs(world, fake_render):
     assert sorted(fake_render) == ["Beta Health", "Judy Judge"]
     with zip_of(build) as archive:
         assert archive.read(f"achievement/Alpha Mesh Ltd-{alpha.code[:8]}.pdf") == cached
-    assert (cache_folder() / f"{beta.pdf_sha256}.pdf").read_bytes().endswith(b"Beta Health")
+    assert get_storage().read_bytes(pdf_key(beta.pdf_sha256)).endswith(b"Beta Health")
 
 
 def test_build_reports_progress_after_every_chunk(world, fake_render, monkeypatch):
@@ -201,7 +202,8 @@ def test_failed_build_stores_its_error_and_leaves_no_zip(world, monkeypatch):
     assert build.status is BuildStatus.FAILED
     assert build.error == "A certificate could not be rendered (Rendering the certificate took too long.)."
     assert build.file_name is None
-    assert list(builds.builds_folder().iterdir()) == []
+    leftovers = Path(get_storage().local_path(builds.BUILDS)).rglob("*")
+    assert [path.name for path in leftovers if path.is_file()] == []  # no ZIP, temporary or progress file
 
 
 def test_safe_name_keeps_every_script_and_drops_separators():
@@ -309,12 +311,12 @@ def test_download_of_an_unfinished_build_is_missing(client, world):
     assert client.get(f"/manage/sme-awards/certificates/builds/{build.id}.zip").status_code == 404
 
 
-def test_zip_path_ignores_a_missing_file(world):
+def test_zip_key_ignores_a_missing_file(world):
     build = CertificateBuild(
         challenge_id=world.challenge.id, status=BuildStatus.DONE, total=1, done=1, file_name="gone.zip"
     )
     db.session.add(build)
     db.session.commit()
 
-    assert builds.zip_path(build) is None
-    assert not Path(builds.builds_folder(), "gone.zip").exists()
+    assert builds.zip_key(build) is None
+    assert not get_storage().exists(f"{builds.BUILDS}/gone.zip")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -13,6 +12,7 @@ from judging.certificates.models import Certificate, CertificateKind
 from judging.certificates.render import RenderError, grouped_code
 from judging.certificates.services import certificate_pdf, revoke_certificate
 from judging.extensions import db
+from judging.storage import get_storage
 from tests.access.certificates import publish_and_issue
 from tests.factories import login
 
@@ -74,7 +74,7 @@ def test_certificate_pdf_is_cached_by_content(world, monkeypatch):
     again = certificate_pdf(certificate)
 
     assert again == first and calls == []
-    assert (Path(services.cache_folder()) / f"{certificate.pdf_sha256}.pdf").read_bytes() == first
+    assert get_storage().read_bytes(services.pdf_key(certificate.pdf_sha256)) == first
 
 
 def test_certificate_pdf_never_changes_after_the_design_does(world):
@@ -93,7 +93,7 @@ def test_certificate_pdf_never_changes_after_the_design_does(world):
     assert services.certificate_data(certificate) == before
 
 
-def test_download_when_rendering_fails_says_so_without_a_500(client, world, monkeypatch, tmp_path):
+def test_download_when_rendering_fails_says_so_without_a_500(app, client, world, monkeypatch, tmp_path):
     publish_and_issue(world)
     certificate = one(CertificateKind.JUDGE, f"judge:{world.conflicted_membership.id}")
 
@@ -101,7 +101,7 @@ def test_download_when_rendering_fails_says_so_without_a_500(client, world, monk
         raise RenderError("Rendering took too long.")
 
     monkeypatch.setattr(services, "render_pdf_limited", fail)
-    monkeypatch.setattr(services, "cache_folder", lambda: tmp_path)  # nothing cached
+    monkeypatch.setitem(app.config, "STORAGE_ROOT", str(tmp_path))  # an empty store: nothing cached
     login(client, world.conflicted_judge)
 
     response = client.get(f"/certificates/{certificate.code}.pdf")

@@ -74,7 +74,7 @@ def _damage(world_ids: dict[str, int], instance: Path) -> None:
     db.session.commit()
     make_user("late@example.org")
     next((instance / "uploads" / "decks").glob("*.pdf")).write_bytes(b"%PDF-1.4 overwritten")
-    next((instance / "certificate-assets").glob("*.png")).unlink()
+    next((instance / "uploads" / "certificate-assets").glob("*.png")).unlink()
     (instance / "secret_key").write_text("another-key")
 
 
@@ -101,14 +101,14 @@ def test_backup_writes_a_manifest_with_every_file_hash(programme, instance, tmp_
     assert made.name.startswith("judging-backup-") and made.name.endswith("Z")
     manifest = json.loads((made / "manifest.json").read_text())
     kind = db.engine.url.get_backend_name()
-    assert manifest["format_version"] == 1
+    assert manifest["format_version"] == 2
     assert manifest["database"] == kind
     assert manifest["alembic_revision"] == _rows()["alembic_version"][0][0]
     paths = {entry["path"] for entry in manifest["files"]}
     database_file = "database.sqlite3" if kind == "sqlite" else "database.dump"
     assert database_file in paths and "files/secret_key" in paths
-    assert any(path.startswith("files/uploads/decks/") for path in paths)
-    assert any(path.startswith("files/certificate-assets/") for path in paths)
+    assert any(path.startswith("files/storage/decks/") for path in paths)
+    assert any(path.startswith("files/storage/certificate-assets/") for path in paths)
     for entry in manifest["files"]:
         data = (made / entry["path"]).read_bytes()
         assert (len(data), hashlib.sha256(data).hexdigest()) == (entry["size"], entry["sha256"])
@@ -119,7 +119,7 @@ def test_restore_refuses_a_tampered_file_and_changes_nothing(programme, instance
     made = create_backup(tmp_path / "backups")
     _damage({"challenge": programme.challenge.id}, instance)
     rows_damaged, files_damaged = _rows(), _files(instance)
-    tampered = next((made / "files" / "uploads" / "decks").glob("*.pdf"))
+    tampered = next((made / "files" / "storage" / "decks").glob("*.pdf"))
     tampered.write_bytes(tampered.read_bytes() + b"\n% extra")
 
     with pytest.raises(BackupError) as refused:
@@ -188,3 +188,28 @@ def test_cli_restore_names_the_tampered_file(app, programme, instance, tmp_path)
     assert result.exit_code == 1
     assert "files/secret_key (changed)" in result.output
     assert (instance / "secret_key").read_text() == "generated-secret-key"
+
+
+def _as_format_1(made: Path) -> None:
+    """Rewrite a backup into the first format: decks under files/uploads/, images under files/."""
+    manifest = json.loads((made / "manifest.json").read_text())
+    for entry in manifest["files"]:
+        old = entry["path"]
+        new = old.replace("files/storage/decks/", "files/uploads/decks/").replace("files/storage/", "files/")
+        if new != old:
+            (made / new).parent.mkdir(parents=True, exist_ok=True)
+            (made / old).rename(made / new)
+            entry["path"] = new
+    manifest["format_version"] = 1
+    (made / "manifest.json").write_text(json.dumps(manifest))
+
+
+def test_restore_of_a_format_1_backup_puts_files_back_under_their_keys(programme, instance, tmp_path):
+    files_before = _files(instance)
+    made = create_backup(tmp_path / "backups")
+    _as_format_1(made)
+    _damage({"challenge": programme.challenge.id}, instance)
+
+    restore_backup(made)
+
+    assert _files(instance) == files_before

@@ -34,17 +34,19 @@ def test_healthz_database_down_answers_503_naming_the_check_without_details(clie
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_healthz_instance_folder_not_writable_answers_503(app, client, monkeypatch, tmp_path):
-    monkeypatch.setattr(app, "instance_path", str(tmp_path / "gone"))
+def test_healthz_storage_not_writable_answers_503(app, client, monkeypatch, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the storage folder should be")
+    monkeypatch.setitem(app.config, "STORAGE_ROOT", str(blocked))
 
     response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.get_json()["checks"] == {"database": "ok", "storage": "failed (FileNotFoundError)"}
+    assert response.get_json()["checks"] == {"database": "ok", "storage": "failed (FileExistsError)"}
 
 
-def test_healthz_leaves_no_file_in_the_instance_folder(app, client, monkeypatch, tmp_path):
-    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+def test_healthz_leaves_no_file_in_the_storage(app, client, monkeypatch, tmp_path):
+    monkeypatch.setitem(app.config, "STORAGE_ROOT", str(tmp_path))
 
     client.get("/healthz")
 
