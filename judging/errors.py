@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,50 @@ def render_error(code: int, detail: str | None = None):
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code
 
 
+RETRY_AFTER_SECONDS = 30
+# SQLite's own "cannot work right now" failures; its other OperationalErrors (no such table...) are bugs.
+_SQLITE_UNAVAILABLE = ("unable to open", "database is locked", "disk i/o error", "database or disk is full")
+
+
+def database_unavailable(error: DBAPIError) -> bool:
+    """Whether ``error`` means the database cannot be reached (not that a statement was wrong).
+
+    A lost or refused connection (PostgreSQL's OperationalErrors are all about the server or the link),
+    a connection the pool has invalidated, a driver-level failure, or SQLite unable to open or lock its file.
+    """
+    if isinstance(error, InterfaceError) or error.connection_invalidated:
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    if type(error.orig).__module__.startswith("sqlite3"):
+        return str(error.orig).lower().startswith(_SQLITE_UNAVAILABLE)
+    return True
+
+
+def render_unavailable():
+    """The 503 page, drawn for a visitor so that it needs no query (loading the user would fail again)."""
+    from judging.extensions import db
+
+    try:
+        db.session.rollback()  # the next request starts clean; the pool drops the dead connection
+    except DBAPIError:
+        db.session.close()
+    g._login_user = current_app.login_manager.anonymous_user()
+    response = current_app.make_response((render_template("errors/unavailable.html"), 503))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def init_errors(app: Flask) -> None:
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError):
+        if not database_unavailable(error):
+            raise error  # a bug: Flask's usual 500 path, with its traceback
+        log.warning(
+            "database unavailable on %s %s: %s", request.method, request.path, type(error.orig).__name__
+        )
+        return render_unavailable()
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         if request.endpoint == "scoring.sheet" and request.view_args:
