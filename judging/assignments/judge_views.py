@@ -17,15 +17,17 @@ from flask_login import current_user, login_required
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from judging import permissions
 from judging.assignments import assign_edits
 from judging.assignments.assign_forms import RecuseForm
-from judging.assignments.assign_services import is_active_entry
+from judging.assignments.assign_services import OUT_OF_THE_RUNNING, is_active_entry
 from judging.assignments.models import Assignment, AssignmentStatus, Judge, JudgeStatus, Round
 from judging.core.text import slugify
 from judging.extensions import db
+from judging.pagination import paginate, requested_page
+from judging.scoring.models import ScoreSheet, SheetStatus
 from judging.submissions import storage
 from judging.submissions.models import Submission
 from judging.submissions.services import questions_for
@@ -54,7 +56,7 @@ def dashboard():
     memberships = db.session.scalars(
         select(Judge)
         .where(Judge.user_id == current_user.id, Judge.status == JudgeStatus.ACTIVE)
-        .options(selectinload(Judge.challenge))
+        .options(joinedload(Judge.challenge))
         .order_by(Judge.id)
     ).all()
     sections = [_section(membership) for membership in memberships]
@@ -62,52 +64,78 @@ def dashboard():
 
 
 def _section(membership: Judge) -> dict:
-    """One challenge on the dashboard: what is missing before judging, or its rounds and assignments."""
+    """One challenge on the dashboard: what is missing before judging, or its rounds and assignments.
+
+    Each round lists its assignments a page at a time (query argument ``page-<round id>``), recused
+    ones last, then by title. The progress figures count every assignment: they come from one light
+    query of ids, titles and statuses, and only the rows shown are loaded in full, so the page costs
+    the same queries for ten assignments or a thousand.
+    """
     challenge = membership.challenge
     if not membership.is_ready:
         return {"challenge": challenge, "ready": False, "rounds": []}
-    assignments = db.session.scalars(
+    rows = db.session.execute(
         permissions.visible_assignments(current_user)
-        .where(Assignment.judge_id == membership.id)
-        .options(
-            selectinload(Assignment.submission).selectinload(Submission.category),
-            selectinload(Assignment.round),
+        .with_only_columns(
+            Assignment.id,
+            Assignment.round_id,
+            Assignment.status.label("assignment_status"),
+            Submission.title,
+            Submission.status.label("entry_status"),
+            ScoreSheet.status.label("sheet_status"),
         )
-        .order_by(Assignment.id)
+        .join(Submission, Submission.id == Assignment.submission_id)
+        .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+        .where(Assignment.judge_id == membership.id)
     ).all()
     rounds = db.session.scalars(
         select(Round).where(Round.challenge_id == challenge.id).order_by(Round.position, Round.id)
     ).all()
-    listed = []
+    listed, shown_ids = [], []
     for round_ in rounds:
         mine = sorted(
-            (a for a in assignments if a.round_id == round_.id),
-            key=lambda a: (a.status is AssignmentStatus.RECUSED, a.submission.title.casefold()),
+            (row for row in rows if row.round_id == round_.id),
+            key=lambda row: (row.assignment_status is AssignmentStatus.RECUSED, row.title.casefold(), row.id),
         )
         counted = [
-            a for a in mine if a.status is not AssignmentStatus.RECUSED and is_active_entry(a.submission)
+            row
+            for row in mine
+            if row.assignment_status is not AssignmentStatus.RECUSED
+            and row.entry_status not in OUT_OF_THE_RUNNING
         ]
-        scored = sum(1 for a in counted if a.status is AssignmentStatus.SCORED)
-        drafts = _draft_count([a.id for a in counted if a.status is AssignmentStatus.ASSIGNED])
+        page = paginate(len(mine), requested_page(f"page-{round_.id}"), param=f"page-{round_.id}")
+        ids = [row.id for row in page.rows(mine)]
+        shown_ids.extend(ids)
         listed.append(
-            {"round": round_, "assignments": mine, "scored": scored, "total": len(counted), "drafts": drafts}
+            {
+                "round": round_,
+                "ids": ids,
+                "page": page,
+                "scored": sum(1 for row in counted if row.assignment_status is AssignmentStatus.SCORED),
+                "total": len(counted),
+                "drafts": sum(
+                    1
+                    for row in counted
+                    if row.assignment_status is AssignmentStatus.ASSIGNED
+                    and row.sheet_status is SheetStatus.DRAFT
+                ),
+            }
         )
-    return {"challenge": challenge, "ready": True, "rounds": listed}
-
-
-def _draft_count(assignment_ids: list[int]) -> int:
-    """How many of these assignments have a score sheet saved as a draft (started, not submitted)."""
-    from sqlalchemy import func
-
-    from judging.scoring.models import ScoreSheet, SheetStatus
-
-    if not assignment_ids:
-        return 0
-    return db.session.scalar(
-        select(func.count(ScoreSheet.id)).where(
-            ScoreSheet.assignment_id.in_(assignment_ids), ScoreSheet.status == SheetStatus.DRAFT
-        )
+    loaded = (
+        {
+            assignment.id: assignment
+            for assignment in db.session.scalars(
+                select(Assignment)
+                .where(Assignment.id.in_(shown_ids))
+                .options(joinedload(Assignment.submission).joinedload(Submission.category))
+            )
+        }
+        if shown_ids
+        else {}
     )
+    for item in listed:
+        item["assignments"] = [loaded[assignment_id] for assignment_id in item.pop("ids")]
+    return {"challenge": challenge, "ready": True, "rounds": listed}
 
 
 @bp.route("/judging/<slug>/entries/<int:assignment_id>")
@@ -135,7 +163,7 @@ def deck(slug: str, assignment_id: int):
     if current is None:
         abort(404)
     try:
-        data = storage.path_for(current.storage_name).read_bytes()  # at most MAX_DECK_BYTES
+        data = storage.read_stored(current.storage_name)
     except OSError:
         current_app.logger.error("deck file missing for submission %s", submission.id)
         abort(404)

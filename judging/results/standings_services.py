@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from judging import audit
 from judging.accounts.models import User
@@ -123,7 +123,7 @@ def standings_page(
         for submission in db.session.scalars(
             select(Submission)
             .where(Submission.id.in_(list(data.categories)))
-            .options(selectinload(Submission.organisation))
+            .options(joinedload(Submission.organisation))
         )
     }
     tables = []

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from judging import permissions
 from judging.accounts.models import Organisation
@@ -20,6 +20,7 @@ from judging.core.lifecycle import SubmissionStatus
 from judging.core.text import slugify
 from judging.errors import DomainError
 from judging.extensions import db
+from judging.pagination import paginate, requested_page
 from judging.submissions import services
 from judging.submissions.export import entries_csv
 from judging.submissions.forms import FilterForm, ScreenForm
@@ -46,7 +47,10 @@ def load_entry(challenge: Challenge, submission_id: int) -> Submission:
 
 
 def filtered(challenge: Challenge) -> tuple[FilterForm, Select[tuple[Submission]]]:
-    """The filter form read from the query string, and the entries it selects (list and export alike)."""
+    """The filter form read from the query string, and the entries it selects (list and export alike).
+
+    The query joins each entry's organisation (to filter by country); callers choose what else to load.
+    """
     countries = db.session.scalars(
         select(Organisation.country)
         .join(Submission, Submission.organisation_id == Organisation.id)
@@ -62,11 +66,6 @@ def filtered(challenge: Challenge) -> tuple[FilterForm, Select[tuple[Submission]
         query = query.where(Submission.status == SubmissionStatus(status))
     if country := form.chosen("country"):
         query = query.where(Organisation.country == country)
-    query = query.options(
-        selectinload(Submission.organisation),
-        selectinload(Submission.category),
-        selectinload(Submission.answers),
-    )
     return form, query.order_by(Submission.submitted_at, Submission.id)
 
 
@@ -75,7 +74,6 @@ def filtered(challenge: Challenge) -> tuple[FilterForm, Select[tuple[Submission]
 def entries(slug: str):
     challenge = load_managed(slug)
     form, query = filtered(challenge)
-    shown = list(db.session.scalars(query))
     counts = dict(
         db.session.execute(
             select(Submission.status, func.count(Submission.id))
@@ -83,16 +81,37 @@ def entries(slug: str):
             .group_by(Submission.status)
         ).all()
     )
+    page = paginate(_matching(form, query, counts), requested_page())
+    shown = list(
+        db.session.scalars(
+            query.options(contains_eager(Submission.organisation), joinedload(Submission.category))
+            .offset(page.offset)
+            .limit(page.per_page)
+        )
+    )
     return render_template(
         "screening/entries.html",
         challenge=challenge,
         form=form,
         entries=shown,
+        page=page,
         counts=counts,
         total=sum(counts.values()),
         statuses=[status for status in SubmissionStatus if status is not SubmissionStatus.DRAFT],
-        export_url=url_for(".export", slug=challenge.slug, **request.args),
+        export_url=url_for(
+            ".export", slug=challenge.slug, **{k: v for k, v in request.args.items() if k != page.param}
+        ),
     )
+
+
+def _matching(form: FilterForm, query: Select[tuple[Submission]], counts: dict) -> int:
+    """How many entries the filters select: read from the counts by status unless the category or the
+    country narrows the list (then one counting query)."""
+    if form.chosen("category") or form.chosen("country"):
+        return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    if status := form.chosen("status"):
+        return counts.get(SubmissionStatus(status), 0)
+    return sum(counts.values())
 
 
 @bp.route("/<slug>/entries/<int:submission_id>")
@@ -131,6 +150,11 @@ def screen(slug: str, submission_id: int):
 def export(slug: str):
     challenge = load_managed(slug)
     _form, query = filtered(challenge)
+    query = query.options(
+        contains_eager(Submission.organisation),
+        selectinload(Submission.category),
+        selectinload(Submission.answers),
+    )
     body = entries_csv(challenge, list(db.session.scalars(query)))
     response = Response(body.encode("utf-8"), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"

@@ -18,7 +18,7 @@ from werkzeug.datastructures import FileStorage
 from judging import permissions
 from judging.accounts.models import Organisation, User
 from judging.audit import record
-from judging.challenges.models import Category, Challenge, EntryQuestion
+from judging.challenges.models import Category, Challenge, EntryQuestion, entry_question_categories
 from judging.core.eligibility import Applicant, Refusal, refusals
 from judging.core.lifecycle import (
     SUBMISSION_TRANSITIONS,
@@ -48,11 +48,23 @@ class EntryInvalid(DomainError):
 
 
 def questions_for(submission: Submission) -> list[EntryQuestion]:
-    """The challenge's current questions that apply to the entry's category, in form order."""
+    """The challenge's current questions that apply to the entry's category, in form order.
+
+    Which categories each question is limited to comes from one query of the link table rather than a
+    load per question, so a long form costs the same as a short one.
+    """
+    limits: dict[int, set[int]] = {}
+    for question_id, category_id in db.session.execute(
+        select(entry_question_categories.c.question_id, entry_question_categories.c.category_id)
+        .join(EntryQuestion, EntryQuestion.id == entry_question_categories.c.question_id)
+        .where(EntryQuestion.challenge_id == submission.challenge_id)
+    ):
+        limits.setdefault(question_id, set()).add(category_id)
     return [
         question
         for question in submission.challenge.questions
-        if question.retired_at is None and question.applies_to(submission.category_id)
+        if question.retired_at is None
+        and (question.id not in limits or submission.category_id in limits[question.id])
     ]
 
 

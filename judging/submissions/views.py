@@ -6,11 +6,10 @@ members of the entering organisation reach the pages that change it.
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from judging import permissions
 from judging.challenges.models import Category, Challenge
@@ -19,6 +18,7 @@ from judging.core.text import slugify
 from judging.errors import DomainError
 from judging.extensions import db, login_manager
 from judging.labels import label
+from judging.storage import send_stored
 from judging.submissions import rules, services, storage
 from judging.submissions.forms import StartForm, entry_form
 from judging.submissions.models import Submission
@@ -53,6 +53,7 @@ def dashboard():
             db.session.scalars(
                 permissions.visible_submissions(current_user)
                 .where(Submission.organisation_id == current_user.organisation_id)
+                .options(joinedload(Submission.challenge), joinedload(Submission.category))
                 .order_by(Submission.created_at.desc(), Submission.id.desc())
             )
         )
@@ -172,21 +173,20 @@ def deck(submission_id: int):
     if current is None or not permissions.can_download_deck(submission, current_user):
         abort(404)
     try:
-        data = storage.path_for(current.storage_name).read_bytes()  # at most MAX_DECK_BYTES
+        response = send_stored(
+            storage.deck_key(current.storage_name),
+            mimetype="application/pdf",
+            as_attachment=True,
+            download_name=(slugify(submission.title) or "pitch-deck") + ".pdf",
+            max_age=0,
+            etag=current.sha256,
+            last_modified=current.uploaded_at,
+        )
     except OSError:
         current_app.logger.error(
             "deck file missing for submission %s: %s", submission.id, current.storage_name
         )
         abort(404)
-    response = send_file(
-        BytesIO(data),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=(slugify(submission.title) or "pitch-deck") + ".pdf",
-        max_age=0,
-        etag=current.sha256,
-        last_modified=current.uploaded_at,
-    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
