@@ -19,8 +19,11 @@ keepalive = 5
 
 accesslog = "-"
 errorlog = "-"
-# Client, time, request line, status, bytes, referrer, agent, the proxy's request id, duration in ms.
-access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" request_id=%({x-request-id}i)s %(M)sms'
+# Client, time, request line, status, bytes, referrer, agent, request id, duration in ms. The request id is
+# the one the application sent back: the proxy's X-Request-ID when it gave one, else a new one; the
+# application's own log records (JSON, one per line, on standard error) carry the same id.
+access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" request_id=%({x-request-id}o)s %(M)sms'
+os.environ.setdefault("JUDGING_LOG_FORMAT", "json")
 
 # Trust X-Forwarded-* only from addresses named in the environment (gunicorn's default trusts 127.0.0.1).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "")

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from judging import security_log
 from judging.accounts.models import User
 from judging.database import utcnow
 from judging.extensions import db
@@ -54,6 +55,7 @@ def record(
         after=_jsonable(after),
     )
     db.session.add(event)
+    security_log.audited(db.session, action, event.object_type, event.object_id, event.actor_id)
     return event
 
 

@@ -8,16 +8,21 @@ view chose its own caching; static files keep theirs. A view's own header always
 A signed-in session ends after ``SESSION_IDLE_MINUTES`` without a request or ``SESSION_ABSOLUTE_HOURS``
 after signing in, whichever comes first. A GET then leads to the sign-in page; any other method carries
 on as a visitor, so the view's own signed-out handling applies (the scoring page keeps the typed marks).
+
+When ``TRUSTED_HOSTS`` lists the host names the platform answers to (Flask's own setting; a leading dot
+allows subdomains), a request for any other Host is refused with 400 before any view runs, so a forged
+Host can never reach a page, a redirect or a link.
 """
 
 from __future__ import annotations
 
 import time
 
-from flask import Flask, current_app, flash, redirect, request, session
+from flask import Flask, Response, current_app, flash, redirect, request, session
 from flask.sessions import SessionMixin
 from flask_babel import gettext as _
 from flask_login import current_user, login_url, logout_user, user_logged_in, user_logged_out
+from werkzeug.exceptions import SecurityError
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -64,6 +69,18 @@ def init_security(app: Flask) -> None:
     app.after_request(add_security_headers)
     user_logged_in.connect(_start_session, app)
     user_logged_out.connect(_forget_times, app)
+    app.register_error_handler(SecurityError, refuse_host)
+    from judging.security_log import init_security_log
+
+    init_security_log(app)
+
+
+def refuse_host(error: SecurityError) -> Response:
+    """400 for a Host outside ``TRUSTED_HOSTS``, as plain text: no page can be built for an unknown host
+    (links need a trusted one), and nothing of the request is echoed."""
+    response = Response(_("Bad request: this server does not answer to that host name."), 400)
+    response.mimetype = "text/plain"
+    return add_security_headers(response)
 
 
 def _start_session(sender, user, **extra) -> None:
