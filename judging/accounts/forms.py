@@ -281,3 +281,45 @@ class OrganisationForm(FlaskForm):
 
 class InviteForm(FlaskForm):
     email = _email(_l("Your colleague's email address"))
+
+
+class CodeField(StringField):
+    """A one-time code or recovery code: what was typed is never written back into the page."""
+
+    def _value(self) -> str:
+        return ""
+
+
+def _code(label: object, *, recovery: bool) -> CodeField:
+    render_kw = {"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
+    if not recovery:
+        render_kw.update(inputmode="numeric", maxlength="7")
+    return CodeField(
+        label, validators=[InputRequired(_l("Enter the code.")), Length(max=40)], render_kw=render_kw
+    )
+
+
+def _current_password() -> PasswordField:
+    return PasswordField(
+        _l("Your password"),
+        validators=[InputRequired(_l("Enter your password.")), Length(max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class TwoFactorSetupForm(FlaskForm):
+    code = _code(_l("The 6-digit code from your app"), recovery=False)
+    password = _current_password()
+
+
+class TwoFactorDisableForm(FlaskForm):
+    password = _current_password()
+    code = _code(_l("A code from your app, or a recovery code"), recovery=True)
+
+
+class RecoveryCodesForm(FlaskForm):
+    code = _code(_l("The 6-digit code from your app"), recovery=False)
+
+
+class TwoFactorSignInForm(FlaskForm):
+    code = _code(_l("Code"), recovery=True)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, Text, func, select
+from sqlalchemy import BigInteger, ForeignKey, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from judging.database import utcnow
@@ -36,6 +36,13 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None]
     # Part of the login cookie: replacing it (password change, reset, log out everywhere) ends every session.
     session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_urlsafe(24))
+    # Two-factor sign-in (``judging.accounts.two_factor``): the TOTP secret (base32), when it was turned
+    # on, the last time step whose code was accepted (each code works once), and the SHA-256 hashes of
+    # the unused recovery codes.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    two_factor_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    recovery_codes: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
     organised_challenges: Mapped[list[Challenge]] = relationship(
@@ -48,6 +55,10 @@ class User(UserMixin, db.Model):
     def end_all_sessions(self) -> None:
         """Invalidate every login cookie of this user (takes effect when the change is committed)."""
         self.session_token = secrets.token_urlsafe(24)
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.two_factor_enabled_at is not None and self.totp_secret is not None
 
     @property
     def is_verified(self) -> bool:

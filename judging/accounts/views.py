@@ -7,6 +7,7 @@ their routes to this blueprint. Mailed links that cannot be used (forged, expire
 
 from __future__ import annotations
 
+import logging
 import re
 from urllib.parse import urlsplit
 
@@ -14,6 +15,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from judging import security_log
 from judging.accounts import services
 from judging.accounts.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from judging.accounts.services import LinkProblem
@@ -106,8 +108,11 @@ def login():
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except DomainError as error:
+            security_log.event("sign-in failed", level=logging.WARNING, email=form.email.data)
             field_error(form, error)
         else:
+            if user.has_two_factor:
+                return two_factor_views.begin_second_step(user, form.next.data)
             login_user(user)
             return redirect(after_sign_in(form.next.data))
     return render_template("accounts/login.html", form=form)
@@ -228,10 +233,13 @@ def reset_password(token: str):
         except DomainError as error:
             field_error(form, error)
         else:
+            if user.has_two_factor:
+                flash(_("Your new password is saved. Enter a code to finish signing in."), "success")
+                return two_factor_views.begin_second_step(user, None)
             login_user(user)
             flash(_("Your new password is saved. You are signed in."), "success")
             return redirect(url_for("submissions.dashboard"))
     return render_template("accounts/reset_password.html", form=form)
 
 
-from judging.accounts import organisation_views, profile_views  # noqa: E402,F401  (routes on ``bp``)
+from judging.accounts import organisation_views, profile_views, two_factor_views  # noqa: E402,F401  (routes on ``bp``)

@@ -1,0 +1,70 @@
+"""Twenty browsers sending the same code at the same moment: exactly one is signed in.
+
+Each thread has its own client, already past the password step, and the threads are released together
+by a barrier so the second steps really overlap (on SQLite and on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+from flask.testing import FlaskClient
+
+from judging import security
+from judging.accounts.two_factor_views import PENDING
+from judging.extensions import db
+from judging.tokens import fingerprint
+from tests.accounts.test_two_factor import next_code, turn_on
+
+COPIES = 20
+
+
+def second_steps_at_once(app, user, code: str) -> Counter:
+    """Send ``code`` as the second step of ``user`` from COPIES browsers at once; count the statuses."""
+    pending = {
+        "uid": user.id,
+        "sessions": fingerprint(user.id, user.session_token),
+        "at": int(security.now()),
+        "next": "",
+    }
+    db.session.remove()  # the main thread holds no transaction during the race
+    barrier = threading.Barrier(COPIES, timeout=30)
+    outcomes: list = [None] * COPIES
+
+    def send(index: int) -> None:
+        client = FlaskClient(app, app.response_class, use_cookies=True)
+        with client.session_transaction() as session:
+            session[PENDING] = dict(pending)
+        try:
+            barrier.wait()
+            outcomes[index] = client.post("/login/two-factor", data={"code": code}).status_code
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            outcomes[index] = error
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(COPIES)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert [outcome for outcome in outcomes if not isinstance(outcome, int)] == []
+    return Counter(outcomes)
+
+
+def test_one_code_sent_twenty_times_at_once_signs_in_once(app, world, monkeypatch):
+    monkeypatch.setitem(app.config, "TWO_FACTOR_LIMIT", "1000 per minute")
+    totp, _codes = turn_on(world.entrant_a)
+
+    outcomes = second_steps_at_once(app, world.entrant_a, next_code(totp))
+
+    assert outcomes == {302: 1, 200: COPIES - 1}
+
+
+def test_one_recovery_code_sent_twenty_times_at_once_signs_in_once(app, world, monkeypatch):
+    monkeypatch.setitem(app.config, "TWO_FACTOR_LIMIT", "1000 per minute")
+    _totp, codes = turn_on(world.entrant_a)
+
+    outcomes = second_steps_at_once(app, world.entrant_a, codes[0])
+
+    assert outcomes == {302: 1, 200: COPIES - 1}
+    assert len(db.session.get(type(world.entrant_a), world.entrant_a.id).recovery_codes) == 9
