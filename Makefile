@@ -52,6 +52,7 @@ demo: migrate
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check judging tests bench
+	$(BIN)/bandit -q -c pyproject.toml -r judging
 
 format: install
 	$(BIN)/ruff format judging tests bench

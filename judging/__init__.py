@@ -22,6 +22,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     configure(app, test_config)
+    from judging.logs import init_logging
+
+    init_logging(app)
     if int(app.config.get("PROXY_COUNT") or 0) > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -142,6 +145,9 @@ def register_blueprints(app: Flask) -> None:
     from judging.ops.health import bp as health_bp
 
     app.register_blueprint(health_bp)
+    from judging.jobs.views import bp as jobs_bp
+
+    app.register_blueprint(jobs_bp)
 
 
 def register_errors(app: Flask) -> None:

@@ -36,6 +36,12 @@ class Defaults:
     MAX_DECK_BYTES = 10 * 1024 * 1024
     UPLOAD_FOLDER: str | None = None
     OUTBOX_FOLDER: str | None = None
+    # File store (judging.storage) of decks, certificate images, rendered certificates and ZIP builds:
+    # a local folder, STORAGE_ROOT (default UPLOAD_FOLDER, i.e. instance/uploads; a shared volume when
+    # several machines serve). STORAGE_BACKEND, when set, is the dotted path "package.module:name" of a
+    # callable taking the application and returning another Storage (e.g. an object store).
+    STORAGE_ROOT: str | None = None
+    STORAGE_BACKEND: str | None = None
 
     # Accounts
     PASSWORD_MIN_LENGTH = 10
@@ -44,6 +50,10 @@ class Defaults:
     INVITE_TOKEN_MAX_AGE = 14 * 24 * 3600
     LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
     LOGIN_LIMIT_PER_CLIENT = "50 per 15 minutes"
+    # Two-factor sign-in: when True, administrators and organisers without it are sent to set it up
+    # from every page until they do. Wrong codes allowed per user (second sign-in step, account pages).
+    TWO_FACTOR_REQUIRED_FOR_STAFF = False
+    TWO_FACTOR_LIMIT = "5 per 15 minutes"
 
     # Shared state between workers: memory by default, Redis when REDIS_URL is set.
     REDIS_URL: str | None = None
@@ -63,6 +73,14 @@ class Defaults:
     # build queued or running with no progress for this many minutes is shown as interrupted.
     JOBS_INLINE = False
     CERTIFICATE_BUILD_STALE_MINUTES = 10
+    # Where jobs run: "threads" (this process), "rq" (Redis workers: flask --app judging worker) or
+    # "inline"; None means "rq" when REDIS_URL is set, else "threads". The RQ queue's name; threads per
+    # process; a running job without a heartbeat for this many minutes is shown as failed; RQ's time limit.
+    JOBS_BACKEND: str | None = None
+    JOBS_QUEUE = "judging"
+    JOBS_THREADS = 2
+    JOBS_STALE_MINUTES = 10
+    JOBS_TIMEOUT_SECONDS = 3600
 
     # Sessions: a signed-in session ends after this many minutes without a request, and this many hours
     # after signing in whatever the activity. Cookies are Secure when None and BASE_URL is https://.
@@ -73,6 +91,11 @@ class Defaults:
     # Reverse proxies in front of the application: when > 0, X-Forwarded-For/-Proto/-Host are trusted
     # from that many proxies (werkzeug's ProxyFix). Leave 0 when clients reach the application directly.
     PROXY_COUNT = 0
+
+    # Logs (judging.logs): "text" for people, "json" (one object per line) for a log collector;
+    # ``make serve`` writes json unless JUDGING_LOG_FORMAT says otherwise.
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
