@@ -47,9 +47,11 @@ class Server:
     def __enter__(self) -> Server:
         command = [sys.executable, "-m", "gunicorn", *GUNICORN_ARGS, "--graceful-timeout", "5"]
         command += ["-b", f"127.0.0.1:{self.port}", "--error-logfile", str(self.log), self.app]
-        self.process = subprocess.Popen(  # noqa: S603
-            command, cwd=self.cwd, env={**os.environ, **self.env}, stdout=subprocess.DEVNULL
-        )
+        # The application's own log records (standard error) go to the same file as gunicorn's.
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603
+                command, cwd=self.cwd, env={**os.environ, **self.env}, stdout=subprocess.DEVNULL, stderr=log
+            )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

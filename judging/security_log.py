@@ -1,11 +1,12 @@
-"""The security log: sign-ins and their failures, sign-outs, refused requests and every administrative
-action, written through the ``judging.security`` logger (see ``judging.logs`` for the format).
+"""The security log: sign-ins and their failures, sign-outs, refused requests and every audited change
+(which includes every administrative action), written through the ``judging.security`` logger (see
+``judging.logs`` for the format).
 
 Each record carries its event name and, inside a request, the client's address, the method, the path,
 the signed-in user's id and the request id; times are UTC. Values typed by users (an email address on a
 failed sign-in) are written with their line breaks escaped, so nobody can forge a line of the log.
 
-Administrative actions are the audit rows (``judging.audit.record``): each is logged once its transaction
+Audited changes are the audit rows (``judging.audit.record``): each is logged once its transaction
 commits, and never when it rolls back, so the log says only what happened.
 """
 
@@ -60,7 +61,7 @@ def audited(session: Session, action: str, object_type: str, object_id: int | No
 @sa_event.listens_for(Session, "after_commit")
 def _log_committed(session: Session) -> None:
     for entry in session.info.pop(PENDING, []):
-        event("administrative action", **entry)
+        event("audited change", **entry)
 
 
 @sa_event.listens_for(Session, "after_rollback")

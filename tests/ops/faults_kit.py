@@ -164,12 +164,14 @@ class Gunicorn:
     def __enter__(self) -> Gunicorn:
         command = [sys.executable, "-m", "gunicorn", "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}"]
         command += ["--error-logfile", str(self.log), "--graceful-timeout", "5", "--timeout", "60"]
-        self.process = subprocess.Popen(  # noqa: S603
-            [*command, "judging:create_app()"],
-            cwd=PROJECT,
-            env={**os.environ, **self.env},
-            stdout=subprocess.DEVNULL,
-        )
+        with open(self.log, "ab") as log:  # the application's records join gunicorn's
+            self.process = subprocess.Popen(  # noqa: S603
+                [*command, "judging:create_app()"],
+                cwd=PROJECT,
+                env={**os.environ, **self.env},
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -80,7 +80,7 @@ def test_administrative_action_is_logged_once_committed(app, world, security_rec
     db.session.commit()
 
     (record,) = security_records()
-    assert record.event == "administrative action"
+    assert record.event == "audited change"
     assert (record.action, record.object, record.object_id, record.actor_id) == (
         "challenge.renamed",
         "Challenge",
