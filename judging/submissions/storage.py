@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import secrets
+import unicodedata
 import warnings
 from dataclasses import dataclass
 from io import BytesIO
@@ -79,8 +80,16 @@ def read_deck(stream: BinaryIO, original_name: str | None, max_bytes: int) -> De
             _("This file is not a PDF. Please save your pitch deck as a PDF file and upload that.")
         )
     pages = _count_pages(data)
-    name = os.path.basename((original_name or "").replace("\\", "/")).strip() or "deck.pdf"
-    return DeckFile(data, name[:_ORIGINAL_NAME_MAX], pages, hashlib.sha256(data).hexdigest())
+    return DeckFile(data, _shown_name(original_name), pages, hashlib.sha256(data).hexdigest())
+
+
+def _shown_name(original_name: str | None) -> str:
+    """The upload's own name as pages may show it: no folders, and no control or formatting characters
+    (a NUL, or a right-to-left override, U+202E, that makes ``report<U+202E>fdp.exe`` read as
+    ``reportexe.pdf``)."""
+    name = os.path.basename((original_name or "").replace("\\", "/"))
+    name = "".join(c for c in name if unicodedata.category(c) not in ("Cc", "Cf")).strip() or "deck.pdf"
+    return name[:_ORIGINAL_NAME_MAX]
 
 
 def _count_pages(data: bytes) -> int:
