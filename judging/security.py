@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, Response, current_app, flash, redirect, request, session
+from flask import Flask, Request, Response, current_app, flash, redirect, request, session
 from flask.sessions import SessionMixin
 from flask_babel import gettext as _
 from flask_login import current_user, login_url, logout_user, user_logged_in, user_logged_out
+from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 from werkzeug.exceptions import SecurityError
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -66,6 +67,7 @@ def init_security(app: Flask) -> None:
         if app.config.get(key) is None:
             app.config[key] = secure
     app.before_request(end_expired_session)
+    app.request_class = NulFreeRequest
     app.after_request(add_security_headers)
     user_logged_in.connect(_start_session, app)
     user_logged_out.connect(_forget_times, app)
@@ -81,6 +83,22 @@ def refuse_host(error: SecurityError) -> Response:
     response = Response(_("Bad request: this server does not answer to that host name."), 400)
     response.mimetype = "text/plain"
     return add_security_headers(response)
+
+
+class NulFreeValues(ImmutableMultiDict):
+    """Query and form values with any NUL character taken out: no keyboard types one, PostgreSQL cannot
+    store one (a view would fail at the database with a server error), and it can cut a value short for
+    C-based tools further on."""
+
+    def __init__(self, mapping=None) -> None:
+        items = iter_multi_items(mapping) if mapping is not None else ()
+        super().__init__([(k, v.replace("\x00", "") if isinstance(v, str) else v) for k, v in items])
+
+
+class NulFreeRequest(Request):
+    """The application's request: its ``args``, ``form`` and ``values`` hold no NUL characters."""
+
+    parameter_storage_class = NulFreeValues
 
 
 def _start_session(sender, user, **extra) -> None:
