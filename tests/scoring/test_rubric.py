@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from judging.audit import AuditEvent
@@ -112,6 +113,16 @@ def test_a_scale_whose_top_is_not_above_its_bottom_is_refused(client, world):
     response = client.post(f"{base(world)}/new", data=criterion_data(scale_min="5", scale_max="5", guide=""))
 
     assert "The highest level must be above the lowest." in text(response)
+
+
+@pytest.mark.parametrize("weight", ["NaN", "sNaN", "Infinity", "-inf"])
+def test_a_weight_that_is_not_a_finite_number_is_refused(client, world, weight):
+    login(client, world.organiser)
+
+    response = client.post(f"{base(world)}/new", data=criterion_data(weight=weight))
+
+    assert "Enter a number." in text(response)
+    assert names(world.round) == ["Innovation", "Impact", "Team"]
 
 
 def test_editing_a_criterion_before_any_mark_changes_scale_and_weight(client, world):
