@@ -13,7 +13,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from judging.assignments.models import Round
 from judging.scoring.rubric_queries import CriterionDetails, Rescale
@@ -55,6 +63,9 @@ def plain_weight(weight: Decimal) -> Decimal:
 
 
 def _check_weight_places(form: FlaskForm, field: DecimalField) -> None:
+    """A finite number (Decimal reads "NaN" and "Infinity" too) with at most three decimal places."""
+    if field.data is not None and not field.data.is_finite():
+        raise StopValidation(_l("Enter a number."))
     if field.data is not None and field.data.as_tuple().exponent < -3:
         raise ValidationError(_l("Use at most three decimal places."))
 
@@ -69,7 +80,7 @@ class _ScaleFields(FlaskForm):
     weight = DecimalField(
         _l("Weight"),
         places=None,
-        validators=[InputRequired(), NumberRange(min=0, max=MAX_WEIGHT), _check_weight_places],
+        validators=[InputRequired(), _check_weight_places, NumberRange(min=0, max=MAX_WEIGHT)],
         description=_l("How much a mark counts in the total: the total is the sum of weight × mark."),
     )
     independent = BooleanField(
