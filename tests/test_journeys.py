@@ -47,6 +47,7 @@ def test_a_new_entrant_registers_verifies_and_enters_a_challenge(app, client, ou
     assert link.startswith("https://judging.example.org/")
     browser.open(link.removeprefix("https://judging.example.org"))
     assert "confirmed" in browser.text.lower()
+    browser.submit("Sign in", {"email": "amina@meshwave.example", "password": "a long pass phrase"})
 
     browser.open("/").follow("Digital SME Awards")
     browser.follow("organisation").follow("Add your organisation")

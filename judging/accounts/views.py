@@ -149,9 +149,9 @@ def register():
         except DomainError as error:
             field_error(form, error)
         else:
-            # The same page whether or not the address already had an account (its holder gets a note).
-            if user is not None:
-                login_user(user)
+            # The same page, and still signed out, whether or not the address already had an account
+            # (its holder gets a note): nothing tells a visitor which addresses have accounts.
+            del user
             return redirect(url_for("accounts.check_mail", next=safe_next(form.next.data)))
     return render_template("accounts/register.html", form=form)
 

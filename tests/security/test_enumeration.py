@@ -106,10 +106,6 @@ def test_registering_a_taken_address_looks_like_registering_a_new_one(app, world
     assert [message["To"] for message in outbox()] == [KNOWN, "new@alpha.example"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a new address is signed in at once and a taken one is not, so the next page tells them apart",
-)
 def test_the_page_after_registering_looks_the_same_for_taken_and_new_addresses(app, world, hashing):
     _taken, _calls, taken_next = attempt(app, hashing, lambda c: register(c, email=KNOWN))
     _new, _calls, new_next = attempt(app, hashing, lambda c: register(c, email="new@alpha.example"))
