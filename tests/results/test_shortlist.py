@@ -126,6 +126,19 @@ def test_advance_threshold_without_a_minimum_shows_an_error(client, world, progr
     assert "Enter the lowest score that goes through." in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("minimum", ["nan", "inf", "-inf"])
+def test_advance_threshold_that_is_not_a_number_shows_an_error(client, world, programme, minimum):
+    _challenge, first, _second, entries, _judges = programme
+    login(client, world.organiser)
+
+    response = client.get(_url(first) + f"?mode=threshold&minimum={minimum}")
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Enter an ordinary number." in page
+    assert not any(f'name="entries" value="{entry.id}" checked' in page for entry in entries.values())
+
+
 def test_advance_by_hand_lists_checkboxes_checked_with_the_next_rounds_entries(client, world, programme):
     _challenge, first, second, entries, _judges = programme
     advance_entries(first, {entries["Conn B"].id}, actor=world.organiser)
