@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from judging.challenges.forms import finite
 from judging.labels import label, outcome_label
 from judging.results.decision_services import MAX_LABEL, MAX_WINNERS
 from judging.results.models import Outcome
@@ -46,7 +47,7 @@ class PreviewForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=MAX_SHORTLIST)],
         description=_l("Entries tied at the last place all go through."),
     )
-    minimum = FloatField(_l("Lowest score that goes through"), validators=[Optional()])
+    minimum = FloatField(_l("Lowest score that goes through"), validators=[Optional(), finite])
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
