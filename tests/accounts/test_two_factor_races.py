@@ -6,18 +6,14 @@ by a barrier so the second steps really overlap (on SQLite and on PostgreSQL).
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-
-from flask.testing import FlaskClient
 
 from judging import security
 from judging.accounts.two_factor_views import PENDING
 from judging.extensions import db
 from judging.tokens import fingerprint
 from tests.accounts.test_two_factor import next_code, turn_on
-
-COPIES = 20
+from tests.races import COPIES, race, statuses
 
 
 def second_steps_at_once(app, user, code: str) -> Counter:
@@ -28,27 +24,8 @@ def second_steps_at_once(app, user, code: str) -> Counter:
         "at": int(security.now()),
         "next": "",
     }
-    db.session.remove()  # the main thread holds no transaction during the race
-    barrier = threading.Barrier(COPIES, timeout=30)
-    outcomes: list = [None] * COPIES
-
-    def send(index: int) -> None:
-        client = FlaskClient(app, app.response_class, use_cookies=True)
-        with client.session_transaction() as session:
-            session[PENDING] = dict(pending)
-        try:
-            barrier.wait()
-            outcomes[index] = client.post("/login/two-factor", data={"code": code}).status_code
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            outcomes[index] = error
-
-    threads = [threading.Thread(target=send, args=(i,)) for i in range(COPIES)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert [outcome for outcome in outcomes if not isinstance(outcome, int)] == []
-    return Counter(outcomes)
+    outcomes = race(app, "/login/two-factor", session={PENDING: pending}, data={"code": code})
+    return statuses(outcomes)
 
 
 def test_one_code_sent_twenty_times_at_once_signs_in_once(app, world, monkeypatch):

@@ -8,12 +8,9 @@ are released together by a barrier, after signing in, so the requests really ove
 from __future__ import annotations
 
 import re
-import threading
 import time
-from collections import Counter
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from judging.accounts.models import OrganisationInvitation, User
@@ -36,8 +33,9 @@ from tests.factories import (
     make_user,
     read_outbox,
 )
+from tests.races import COPIES, statuses
+from tests.races import race as race_with_session
 
-COPIES = 20
 ALREADY_USED = "This link has already been used."
 
 
@@ -59,40 +57,9 @@ def slow_clock(monkeypatch):
 
 
 def race(app, path: str, *, user: User | None = None, data: dict | None = None) -> list:
-    """Send the same request COPIES times at once; the responses (or the exceptions raised), in order.
-
-    Each thread has its own client (and so its own application context and database session per
-    request); the test's own context stays in the main thread.
-    """
-    user_id = user.get_id() if user is not None else None
-    db.session.remove()  # the main thread holds no transaction or connection during the race
-    barrier = threading.Barrier(COPIES, timeout=30)
-    outcomes: list = [None] * COPIES
-
-    def send(index: int) -> None:
-        client = FlaskClient(app, app.response_class, use_cookies=True)
-        if user_id is not None:
-            with client.session_transaction() as session:
-                session["_user_id"], session["_fresh"] = user_id, True
-        try:
-            barrier.wait()
-            response = client.get(path) if data is None else client.post(path, data=data)
-            outcomes[index] = (response.status_code, response.get_data(as_text=True))
-        except Exception as error:  # noqa: BLE001 - reported by the assertions of the test
-            outcomes[index] = error
-
-    threads = [threading.Thread(target=send, args=(i,)) for i in range(COPIES)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not [t for t in threads if t.is_alive()], "a request never finished"
-    assert [o for o in outcomes if isinstance(o, Exception)] == []
-    return outcomes
-
-
-def statuses(outcomes: list) -> Counter:
-    return Counter(status for status, _body in outcomes)
+    """``tests.races.race``, signed in as ``user`` when given."""
+    signed_in = {"_user_id": user.get_id(), "_fresh": True} if user is not None else None
+    return race_with_session(app, path, session=signed_in, data=data)
 
 
 def count(model, *where) -> int:
