@@ -5,6 +5,7 @@ A tiny HTML reader on top of Flask's test client, so journey tests use only what
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -166,3 +167,10 @@ class Browser:
             action, data=data, content_type=None if not files else "multipart/form-data"
         )
         return self._land(response, action)
+
+
+def link_href(page: str, text: str) -> str:
+    """The target of the link on ``page`` whose whole text is ``text``, as written (unescaped)."""
+    found = re.search(rf'<a href="([^"]+)"[^>]*>{re.escape(text)}</a>', page)
+    assert found, f"no link {text!r}"
+    return html.unescape(found.group(1))

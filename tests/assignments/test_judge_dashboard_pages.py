@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import html
 import re
 
+from tests.browsing import link_href
 from tests.bulk import judged_round
 from tests.factories import login
 
@@ -13,18 +13,12 @@ def _titles(page: str) -> list[str]:
     return re.findall(r"<td>(?:<a [^>]*>)?(Entry \d{4})", page)
 
 
-def _link(page: str, text: str) -> str:
-    found = re.search(rf'<a href="([^"]+)"[^>]*>{re.escape(text)}</a>', page)
-    assert found, f"no link {text!r}"
-    return html.unescape(found.group(1))
-
-
 def test_judge_dashboard_page_two_shows_the_next_assignments_and_the_same_progress(client, app):
     programme = judged_round(250, sheets=100)
     login(client, programme.judge)
 
     first = client.get("/judging/").get_data(as_text=True)
-    following = _link(first, "Next page")
+    following = link_href(first, "Next page")
     second = client.get(following).get_data(as_text=True)
 
     assert _titles(first) == [f"Entry {i:04d}" for i in range(200)]

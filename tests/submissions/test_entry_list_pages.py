@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import html
 import io
 import re
 
@@ -12,6 +11,7 @@ from sqlalchemy import update
 from judging.core.lifecycle import SubmissionStatus
 from judging.extensions import db
 from judging.submissions.models import Submission
+from tests.browsing import link_href
 from tests.bulk import judged_round
 from tests.factories import login
 
@@ -22,24 +22,18 @@ def _titles(page: str) -> list[str]:
     return re.findall(r">(Entry \d{4})</a>", page)
 
 
-def _link(page: str, text: str) -> str:
-    found = re.search(rf'<a href="([^"]+)"[^>]*>{re.escape(text)}</a>', page)
-    assert found, f"no link {text!r}"
-    return html.unescape(found.group(1))
-
-
 def test_entry_list_page_two_shows_the_next_200_entries(client, app):
     programme = judged_round(450, sheets=0)
     login(client, programme.organiser)
 
     first = client.get(URL).get_data(as_text=True)
-    second = client.get(_link(first, "Next page")).get_data(as_text=True)
+    second = client.get(link_href(first, "Next page")).get_data(as_text=True)
 
     assert _titles(first) == [f"Entry {i:04d}" for i in range(200)]
     assert "Showing 1–200 of 450 entries." in first
     assert _titles(second) == [f"Entry {i:04d}" for i in range(200, 400)]
     assert "Showing 201–400 of 450 entries." in second
-    assert _link(second, "Previous page") == URL
+    assert link_href(second, "Previous page") == URL
 
 
 def test_entry_list_page_links_keep_the_filters(client, app):
@@ -48,7 +42,7 @@ def test_entry_list_page_links_keep_the_filters(client, app):
     login(client, programme.organiser)
 
     first = client.get(f"{URL}?category={health.id}").get_data(as_text=True)
-    following = _link(first, "Next page")
+    following = link_href(first, "Next page")
     second = client.get(following).get_data(as_text=True)
 
     assert "Showing 1–200 of 225 matching entries (450 in all)." in first
@@ -83,7 +77,7 @@ def test_entry_list_export_from_a_later_page_still_has_every_entry(client, app):
     login(client, programme.organiser)
 
     second = client.get(f"{URL}?page=2").get_data(as_text=True)
-    export = client.get(_link(second, "Download these entries as CSV"))
+    export = client.get(link_href(second, "Download these entries as CSV"))
 
     rows = list(csv.reader(io.StringIO(export.get_data(as_text=True))))
     assert len(rows) == 1 + 450
