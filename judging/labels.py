@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from judging.challenges.models import ChallengeKind, QuestionKind
 from judging.core.lifecycle import ChallengeStatus, SubmissionStatus
@@ -12,9 +13,9 @@ from judging.submissions.models import Stage
 
 LABELS: dict[enum.Enum, object] = {
     ChallengeStatus.DRAFT: _l("Draft"),
-    ChallengeStatus.OPEN: _l("Open"),
-    ChallengeStatus.CLOSED: _l("Closed"),
-    ChallengeStatus.JUDGING: _l("Judging"),
+    ChallengeStatus.OPEN: lazy_pgettext("challenge status", "Open"),
+    ChallengeStatus.CLOSED: lazy_pgettext("challenge status", "Closed"),
+    ChallengeStatus.JUDGING: lazy_pgettext("challenge status", "Judging"),
     ChallengeStatus.DECIDED: _l("Decided"),
     ChallengeStatus.PUBLISHED: _l("Results published"),
     ChallengeStatus.ARCHIVED: _l("Archived"),
@@ -23,8 +24,8 @@ LABELS: dict[enum.Enum, object] = {
     SubmissionStatus.ELIGIBLE: _l("Eligible"),
     SubmissionStatus.INELIGIBLE: _l("Not eligible"),
     SubmissionStatus.WITHDRAWN: _l("Withdrawn"),
-    ChallengeKind.CHALLENGE: _l("Challenge"),
-    ChallengeKind.AWARD: _l("Award"),
+    ChallengeKind.CHALLENGE: lazy_pgettext("kind of programme", "Challenge"),
+    ChallengeKind.AWARD: lazy_pgettext("kind of programme", "Award"),
     QuestionKind.SHORT_TEXT: _l("Short text"),
     QuestionKind.LONG_TEXT: _l("Long text"),
     QuestionKind.SINGLE_CHOICE: _l("Single choice"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import ngettext, pgettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -39,7 +39,7 @@ def status_text(status: JudgeStatus) -> str:
         JudgeStatus.INVITED: _("Invited"),
         JudgeStatus.ACTIVE: _("Accepted"),
         JudgeStatus.DECLINED: _("Declined"),
-        JudgeStatus.REVOKED: _("Revoked"),
+        JudgeStatus.REVOKED: pgettext("judge invitation", "Revoked"),
     }[status]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from judging.assignments.models import RoundEntry
@@ -216,7 +217,14 @@ def test_release_mails_each_entrant_once_in_their_language(app, client, world, p
     sent = {message["To"]: message for message in read_outbox(app)}
     assert sorted(sent) == sorted(f"{t.replace(' ', '.').lower()}@entrant.example" for t in MARKS)
     assert sent["conn.a@entrant.example"]["Subject"] == "“Conn A” goes through to Final of Shortlist Awards"
-    assert "was not selected" in mail_body(sent["conn.b@entrant.example"])
+    with force_locale("fr"):
+        french_subject = gettext(
+            "News about “%(title)s” in %(challenge)s", title="Conn B", challenge="Shortlist Awards"
+        )
+    assert french_subject != "News about “Conn B” in Shortlist Awards"
+    assert sent["conn.b@entrant.example"]["Subject"] == french_subject
+    assert "was not selected" not in mail_body(sent["conn.b@entrant.example"])
+    assert "was not selected" in mail_body(sent["conn.c@entrant.example"])
     assert "goes through to Final" in mail_body(sent["health.a@entrant.example"])
     languages = {to: language for to, _template, language in calls}
     assert languages["conn.b@entrant.example"] == "fr"
