@@ -7,7 +7,7 @@ FLASK  := $(BIN)/flask --app judging
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run serve test install system-packages migrate demo lint format messages translations clean-venv bench migration
+.PHONY: run serve test install system-packages browser-packages migrate demo lint format extract messages translations clean-venv bench migration
 
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
@@ -17,7 +17,7 @@ run: demo
 serve: migrate
 	$(BIN)/gunicorn -c gunicorn.conf.py 'judging:create_app()'
 
-test: install system-packages translations
+test: install system-packages browser-packages translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(STAMP)
@@ -43,6 +43,18 @@ system-packages:
 	if [ -n "$$missing" ]; then echo "Installing" $$missing "(needs root)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
+# What the browser tests (tests/e2e) need: Debian's Chromium (Playwright drives it; its own browser
+# download is not used) with fonts for every script, and axe-core from tests/e2e/package-lock.json.
+BROWSER_PACKAGES := chromium fonts-noto-core fonts-noto-cjk
+
+browser-packages:
+	@missing=$$(for p in $(BROWSER_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then echo "Installing" $$missing "(needs root)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+	@test -d tests/e2e/node_modules/axe-core || npm ci --prefix tests/e2e --no-audit --no-fund
+
 migrate: install system-packages translations
 	$(FLASK) db upgrade
 
@@ -58,9 +70,15 @@ format: install
 	$(BIN)/ruff format judging tests bench
 	$(BIN)/ruff check --fix .
 
-# Translations: extract the marked strings, merge them into every catalogue, compile.
-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --project judging --sort-by-file --no-wrap -o judging/translations/messages.pot .
+# Translations: `make extract` writes the marked strings to messages.pot; `make messages` also merges
+# them into every catalogue (new strings then need translating: tests/test_catalogues.py lists them);
+# `make translations` compiles the catalogues (make run and make test do it).
+extract: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --project judging --sort-by-file --no-wrap -o judging/translations/messages.pot .
+	@test "$$(grep -c '^msgid ' judging/translations/messages.pot)" -gt 100 || { \
+	  echo "Extraction found almost no messages: catalogues left untouched"; exit 1; }
+
+messages: extract
 	$(BIN)/pybabel update -i judging/translations/messages.pot -d judging/translations --no-wrap --ignore-obsolete
 
 translations: install
