@@ -175,7 +175,9 @@ def default_terms() -> str:
 
 
 def terms_of(challenge: Challenge) -> str:
-    return challenge.judging_terms or default_terms()
+    from judging.challenges.content_languages import localized
+
+    return localized(challenge, "judging_terms") or default_terms()
 
 
 def fingerprint_of(judge: Judge) -> str:

@@ -8,8 +8,10 @@ design changes only certificates issued afterwards and the previews.
 from __future__ import annotations
 
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from judging import audit
@@ -24,6 +26,7 @@ from judging.certificates.services import (
     render_failed,
     translated_texts,
 )
+from judging.challenges.content_languages import certificate_text
 from judging.challenges.models import Challenge
 from judging.errors import DomainError
 from judging.extensions import db
@@ -103,17 +106,20 @@ def save_design(challenge: Challenge, change: DesignChange, *, actor: User | Non
 def preview_pdf(challenge: Challenge, kind: CertificateKind) -> bytes:
     """A sample certificate of ``kind`` with the challenge's current design (nothing is stored)."""
     design = frozen_design(design_of(challenge))
-    sample = sample_data(
-        kind.value,
-        challenge_title=challenge.title,
-        title_line=design["title_line"] or default_title(kind),
-        texts=translated_texts(),
-        signatories=tuple((name, title) for name, title in design["signatories"]),
-        primary_colour=design["primary_colour"],
-        accent_colour=design["accent_colour"],
-        logo=assets.data_uri(design["logo_file"]),
-        signature=assets.data_uri(design["signature_file"]),
-    )
+    language = challenge.certificate_language  # None: the reader's, as for each recipient's own
+    with force_locale(language) if language else nullcontext():
+        sample = sample_data(
+            kind.value,
+            challenge_title=certificate_text(challenge, "title", language or "", challenge.title),
+            title_line=design["title_line"] or default_title(kind),
+            texts=translated_texts(),
+            signatories=tuple((name, title) for name, title in design["signatories"]),
+            primary_colour=design["primary_colour"],
+            accent_colour=design["accent_colour"],
+            logo=assets.data_uri(design["logo_file"]),
+            signature=assets.data_uri(design["signature_file"]),
+            **({"language": language} if language else {}),
+        )
     try:
         return render_pdf_limited(sample)
     except RenderError as error:

@@ -3,10 +3,11 @@ content, colours) again and refuse with a message on the field."""
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, ColorField, StringField, TextAreaField
+from wtforms import BooleanField, ColorField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from judging.certificates.assets import MAX_BYTES
@@ -41,6 +42,15 @@ class DesignForm(FlaskForm):
         _l("Accent colour"), validators=[DataRequired(), Regexp(r"^#[0-9a-fA-F]{6}$", message=COLOUR_MESSAGE)]
     )
     participation = BooleanField(_l("Issue participation certificates to every eligible entrant"))
+    language = SelectField(_l("Language of the certificates"), default="")
+
+    def __init__(self, *args, **kwargs) -> None:
+        from judging.challenges.content_languages import language_label
+
+        super().__init__(*args, **kwargs)
+        self.language.choices = [("", _l("Each recipient's language"))] + [
+            (code, language_label(code)) for code in current_app.config["LANGUAGES"]
+        ]
 
     def signatory_pairs(self) -> list[tuple[StringField, StringField]]:
         return [

@@ -117,6 +117,9 @@ def design(slug: str):
     if form.validate_on_submit():
         try:
             design_services.save_design(challenge, form.change(), actor=current_user._get_current_object())
+            services.set_certificate_language(
+                challenge, form.language.data, actor=current_user._get_current_object()
+            )
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
@@ -127,6 +130,7 @@ def design(slug: str):
     if form.is_submitted():
         return _render_design(challenge, form, saved, status=400)
     form.fill(saved or CertificateDesign(primary_colour="#0b3d91", accent_colour="#c99700"))
+    form.language.data = challenge.certificate_language or ""
     return _render_design(challenge, form, saved)
 
 

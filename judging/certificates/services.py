@@ -37,6 +37,7 @@ from judging.certificates.render import (
     render_html,
     render_pdf_limited,
 )
+from judging.challenges.content_languages import certificate_text
 from judging.challenges.models import Challenge
 from judging.core.lifecycle import SubmissionStatus
 from judging.database import begin_write, utcnow
@@ -90,11 +91,45 @@ def frozen_design(design: CertificateDesign | None) -> dict:
     }
 
 
-def _language(user: User | None) -> str:
-    language = (user.language if user is not None else None) or ""
+def _language(user: User | None, challenge: Challenge | None = None) -> str:
+    """The language a certificate is printed in: the challenge's choice, else the recipient's own."""
+    chosen = challenge.certificate_language if challenge is not None else None
+    language = chosen or (user.language if user is not None else None) or ""
     if language in current_app.config["LANGUAGES"]:
         return language
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _in_language(challenge: Challenge, data: dict) -> dict:
+    """The challenge's title and the category as printed in ``data["language"]``: the organisers'
+    translation when they gave one for the text frozen in ``data`` (names changed since are left alone)."""
+    language = data["language"]
+    title = data.get("challenge_title")
+    if title == challenge.title:
+        title = certificate_text(challenge, "title", language, title)
+    category = data.get("category")
+    live = next((each for each in challenge.categories if category and each.name == category), None)
+    return {**data, "challenge_title": title, "category": certificate_text(live, "name", language, category)}
+
+
+def set_certificate_language(challenge: Challenge, language: str | None, *, actor: User | None) -> None:
+    """Print the challenge's certificates in ``language`` (None: each recipient's own). Certificates
+    already issued keep theirs. Audited as ``certificates.design``. One commit."""
+    language = language or None
+    if language is not None and language not in current_app.config["LANGUAGES"]:
+        raise DomainError(_("Choose a language from the list."), "language")
+    if language == challenge.certificate_language:
+        return
+    audit.record(
+        "certificates.design",
+        challenge,
+        actor=actor,
+        challenge_id=challenge.id,
+        before={"certificate_language": challenge.certificate_language},
+        after={"certificate_language": language},
+    )
+    challenge.certificate_language = language
+    db.session.commit()
 
 
 def _entry_plan(snapshot_data: dict, participation: bool) -> list[tuple[CertificateKind, int, dict]]:
@@ -176,7 +211,8 @@ def _candidates(challenge: Challenge, snapshot, design: CertificateDesign | None
                 "category": submission.category.name,
                 "entry_title": submission.title,
             }
-        data = {**common, **printed, "kind": kind.value, "language": _language(submission.created_by)}
+        language = _language(submission.created_by, challenge)
+        data = _in_language(challenge, {**common, **printed, "kind": kind.value, "language": language})
         rows.append(
             Certificate(
                 challenge_id=challenge.id,
@@ -200,8 +236,9 @@ def _candidates(challenge: Challenge, snapshot, design: CertificateDesign | None
             "renamed": False,
             "category": None,
             "entry_title": None,
-            "language": _language(judge.user),
+            "language": _language(judge.user, challenge),
         }
+        data = _in_language(challenge, data)
         rows.append(
             Certificate(
                 challenge_id=challenge.id,
@@ -327,7 +364,7 @@ def issued_on(certificate: Certificate) -> str:
 
 
 def certificate_data(certificate: Certificate) -> CertificateData:
-    """What the certificate prints, from its frozen ``data``, in the recipient's language."""
+    """What the certificate prints, from its frozen ``data``, in the language frozen with it."""
     data = certificate.data
     design = data.get("design") or frozen_design(None)
     language = data.get("language") or current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -209,4 +209,7 @@ def change_status(slug: str):
     return redirect(url_for("manage.overview", slug=challenge.slug))
 
 
-from judging.challenges import form_views  # noqa: E402, F401  (adds the category and question pages to bp)
+from judging.challenges import (  # noqa: E402, F401  (add the category, question and translation pages to bp)
+    form_views,
+    translation_views,
+)

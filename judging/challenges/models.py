@@ -64,6 +64,12 @@ class Challenge(db.Model):
     outcome_labels: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     winners_per_category: Mapped[int] = mapped_column(default=1, server_default="1")
     feedback_to_entrants: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The language the texts are written in (shown when a reader's language has no translation), the
+    # certificates' language (None: each recipient's own), and the texts in other languages:
+    # {"fr": {"title": "...", ...}} (see ``judging.challenges.content_languages``).
+    content_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    certificate_language: Mapped[str | None] = mapped_column(String(8))
+    translations: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -121,6 +127,7 @@ class Category(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     description: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
+    translations: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
 
     challenge: Mapped[Challenge] = relationship(back_populates="categories")
 
@@ -155,6 +162,8 @@ class EntryQuestion(db.Model):
     min_value: Mapped[float | None]  # number
     max_value: Mapped[float | None]  # number
     retired_at: Mapped[datetime | None]  # answered questions are retired, never deleted
+    # {"fr": {"label": ..., "help_text": ..., "choices": [one label per default choice]}}
+    translations: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
 
     challenge: Mapped[Challenge] = relationship(back_populates="questions")
     categories: Mapped[list[Category]] = relationship(

@@ -18,7 +18,7 @@ from judging.challenges.models import Category, Challenge, ChallengeKind, EntryQ
 from judging.core.lifecycle import ChallengeStatus, SubmissionStatus
 from judging.core.text import normalise_name
 from judging.database import utcnow
-from judging.demo.data import CHALLENGE_TRACKS, ENTRIES, ORGANISATIONS, SME_CATEGORIES
+from judging.demo.data import CHALLENGE_TRACKS, ENTRIES, ORGANISATIONS, SME_CATEGORIES, SME_TRANSLATIONS
 from judging.demo.jury import PUBLISHED_EDITION, add_past_edition, publish_edition
 from judging.extensions import db
 from judging.submissions.models import Answer, Submission
@@ -165,7 +165,24 @@ def _sme_awards(loader: _Loader, organiser: User) -> Challenge:
                 max_words=200,
             ),
         ]
+        _translate_sme_awards(challenge)
     return challenge
+
+
+def _translate_sme_awards(challenge: Challenge) -> None:
+    challenge.translations = {
+        lang: {"title": texts["title"], "summary": texts["summary"]}
+        for lang, texts in SME_TRANSLATIONS.items()
+    }
+    for index, category in enumerate(challenge.categories):
+        category.translations = {
+            lang: {"name": texts["categories"][index]} for lang, texts in SME_TRANSLATIONS.items()
+        }
+    funding = challenge.questions[2]
+    funding.translations = {
+        lang: {"label": texts["funding"], "choices": texts["choices"]}
+        for lang, texts in SME_TRANSLATIONS.items()
+    }
 
 
 def _innovation_challenge(loader: _Loader, organiser: User) -> Challenge:

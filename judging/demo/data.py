@@ -15,6 +15,29 @@ SME_CATEGORIES = [
     ("E-health", "Digital tools for prevention, diagnosis, care and health records."),
     ("Digital finance", "Payments, savings, credit and insurance that reach the unbanked and small firms."),
 ]
+# The awards' texts in French and Arabic, so readers in those languages see the feature.
+SME_TRANSLATIONS = {
+    "fr": {
+        "title": "Prix des PME numériques 2027",
+        "summary": "Récompense les PME dont les solutions numériques relient et servent les gens.",
+        "categories": ["Connectivité", "Villes et vies intelligentes", "E-santé", "Finance numérique"],
+        "funding": "Comment êtes-vous financés ?",
+        "choices": {
+            "Revenue": "Chiffre d'affaires",
+            "Grants": "Subventions",
+            "Equity investment": "Investissement en capital",
+            "Loans": "Prêts",
+            "Not yet funded": "Pas encore financé",
+        },
+    },
+    "ar": {
+        "title": "جوائز الشركات الصغيرة والمتوسطة الرقمية 2027",
+        "summary": "تكريم الشركات الصغيرة والمتوسطة التي تربط حلولها الرقمية الناس وتخدمهم.",
+        "categories": ["الاتصال", "المدن الذكية والعيش الذكي", "الصحة الإلكترونية", "التمويل الرقمي"],
+        "funding": "كيف يتم تمويلكم؟",
+        "choices": {"Revenue": "الإيرادات", "Grants": "المنح", "Loans": "القروض"},
+    },
+}
 CHALLENGE_TRACKS = [
     ("Digital change-maker", "Ventures using digital technology to change their community for the better."),
     ("Ecosystem best practice", "Hubs, accelerators and networks that help digital start-ups grow."),

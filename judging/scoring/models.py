@@ -37,6 +37,8 @@ class Criterion(db.Model):
     independent: Mapped[bool] = mapped_column(default=False)
     retired_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # {"fr": {"name": ..., "description": ..., "guide": {"1": ..., "5": ...}}}
+    translations: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
 
     round: Mapped[Round] = relationship()
 

@@ -20,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
 
+from judging.challenges.content_languages import choice_label, localized
 from judging.challenges.models import Category, EntryQuestion, QuestionKind
 from judging.core.lifecycle import SubmissionStatus
 from judging.labels import SDG_NAMES, choices, label
@@ -58,7 +59,9 @@ class StartForm(FlaskForm):
 
     def __init__(self, categories: list[Category], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.category.choices = [SelectChoice(category.id, category.name) for category in categories]
+        self.category.choices = [
+            SelectChoice(category.id, localized(category, "name")) for category in categories
+        ]
 
 
 class EntryForm(FlaskForm):
@@ -134,32 +137,31 @@ def entry_form(
 
 
 def _question_field(question: EntryQuestion):
-    hints = [question.help_text] if question.help_text else []
+    hints = [localized(question, "help_text")] if question.help_text else []
     kind = question.kind
+    text = localized(question, "label")
     if kind is QuestionKind.SHORT_TEXT:
         if question.max_length:
             hints.append(_("At most %(num)d characters.", num=question.max_length))
-        return StringField(question.label, description=" ".join(hints))
+        return StringField(text, description=" ".join(hints))
     if kind is QuestionKind.LONG_TEXT:
         if question.max_words:
             hints.append(_("At most %(num)d words.", num=question.max_words))
-        return TextAreaField(question.label, description=" ".join(hints))
+        return TextAreaField(text, description=" ".join(hints))
     if kind is QuestionKind.SINGLE_CHOICE:
-        offered = [SelectChoice(choice, choice) for choice in question.choices or []]
-        return RadioField(
-            question.label, choices=offered, validators=[Optional()], description=" ".join(hints)
-        )
+        offered = [SelectChoice(choice, choice_label(question, choice)) for choice in question.choices or []]
+        return RadioField(text, choices=offered, validators=[Optional()], description=" ".join(hints))
     if kind is QuestionKind.MULTIPLE_CHOICE:
-        offered = [SelectChoice(choice, choice) for choice in question.choices or []]
-        return MultiCheckboxField(question.label, choices=offered, description=" ".join(hints))
+        offered = [SelectChoice(choice, choice_label(question, choice)) for choice in question.choices or []]
+        return MultiCheckboxField(text, choices=offered, description=" ".join(hints))
     if kind is QuestionKind.NUMBER:
         if question.min_value is not None and question.max_value is not None:
             hints.append(
                 _("A number from %(low)g to %(high)g.", low=question.min_value, high=question.max_value)
             )
-        return StringField(question.label, widget=NumberInput(step="any"), description=" ".join(hints))
+        return StringField(text, widget=NumberInput(step="any"), description=" ".join(hints))
     hints.append(_("A full web address starting with https:// or http://."))
-    return URLField(question.label, description=" ".join(hints))
+    return URLField(text, description=" ".join(hints))
 
 
 class ScreenForm(FlaskForm):
