@@ -22,6 +22,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     configure(app, test_config)
+    from judging.static_files import init_static_files
+
+    init_static_files(app)  # first, so that compression is the last thing done to a response
     from judging.logs import init_logging
 
     init_logging(app)
@@ -148,6 +151,9 @@ def register_blueprints(app: Flask) -> None:
     from judging.jobs.views import bp as jobs_bp
 
     app.register_blueprint(jobs_bp)
+    from judging.i18n import init_language_picker
+
+    init_language_picker(app)
 
 
 def register_errors(app: Flask) -> None:

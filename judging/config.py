@@ -61,6 +61,8 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = True
 
     LANGUAGES = LANGUAGES
+    # Text responses (HTML, CSS, JavaScript, SVG, JSON, CSV) at least this long, in bytes, are compressed.
+    COMPRESS_MIN_SIZE = 500
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -18,13 +19,14 @@ from babel.dates import (
 )
 from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, current_app
-from flask_babel import format_timedelta, get_locale, get_timezone
+from flask_babel import format_decimal, format_timedelta, get_locale, get_timezone
 from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from judging import permissions
 from judging.database import utcnow
+from judging.i18n import language_choices, text_direction
 from judging.labels import SDG_NAMES, label
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -144,6 +146,21 @@ def valid_country(code: str | None) -> bool:
     return code in _country_codes()
 
 
+def decimal(value: float | Decimal | int | None, places: int = 2, *, signed: bool = False) -> str:
+    """A number in the reader's locale with ``places`` decimals: "3.50" in English, "3,50" in French."""
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "0" * places if places > 0 else "")
+    if signed:
+        pattern = f"+{pattern};\u2212{pattern}"  # a true minus sign, as wide as the plus
+    return format_decimal(value, format=pattern)
+
+
+def number(value: float | Decimal | int | None) -> str:
+    """A number in the reader's locale with the decimals it needs, at most three ("2", "1.5")."""
+    return "" if value is None else format_decimal(value)
+
+
 def language_name(code: str) -> str:
     from babel import Locale
 
@@ -155,6 +172,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["dt"] = format_in_zone
     app.jinja_env.filters["until"] = time_until
     app.jinja_env.filters["country"] = country_name
+    app.jinja_env.filters["decimal"] = decimal
+    app.jinja_env.filters["number"] = number
     app.jinja_env.globals["perm"] = permissions
     app.jinja_env.globals["status_label"] = label
     app.jinja_env.globals["country_name"] = country_name
@@ -162,10 +181,15 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["sdg_names"] = SDG_NAMES
     app.jinja_env.globals["now"] = utcnow
     app.jinja_env.globals["language_name"] = language_name
+    app.jinja_env.globals["language_choices"] = language_choices
+    app.jinja_env.globals["text_direction"] = text_direction
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["get_timezone"] = get_timezone
     app.jinja_env.globals["_"] = _
     app.jinja_env.add_extension("jinja2.ext.i18n")
+    from judging.challenges.content_languages import init_jinja
+
+    init_jinja(app.jinja_env)  # ``|tr`` and friends: texts in the reader's language
 
     @app.context_processor
     def site() -> dict[str, object]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import secrets
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -32,7 +33,7 @@ def _short(name: str) -> str:
 
 
 def _number(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    return format_decimal(round(value, 2), format="#,##0.##")  # in the reader's locale: "3.5", "3,5"
 
 
 def _open(title: str, description: str, height: int) -> tuple[str, list[str]]:

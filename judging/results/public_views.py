@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, render_template
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
@@ -170,7 +171,7 @@ def comparison_chart(rows: list[CriterionComparison]) -> Markup:
             top, text_x = y + offset, LABEL_WIDTH + BAR_WIDTH + 6
             parts.append(
                 f'<rect x="{LABEL_WIDTH}" y="{top}" width="{bar:.1f}" height="{BAR_HEIGHT}" fill="{colour}"/>'
-                f'<text x="{text_x}" y="{top + BAR_HEIGHT - 2}">{value:.1f}</text>'
+                f'<text x="{text_x}" y="{top + BAR_HEIGHT - 2}">{format_decimal(value, format="0.0")}</text>'
             )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (every text above is escaped)
