@@ -195,10 +195,11 @@ def test_advance_page_without_a_next_round_links_to_adding_one(client, world, pr
 
 
 def test_release_mails_each_entrant_once_in_their_language(app, client, world, programme, monkeypatch):
-    _challenge, first, second, entries, _judges = programme
+    challenge, first, second, entries, _judges = programme
     advance_entries(first, {entries["Conn A"].id, entries["Health A"].id}, actor=world.organiser)
     french = entries["Conn B"].organisation.members[0]
     french.language = "fr"
+    challenge.translations = {"fr": {"title": "Prix Shortlist"}}
     db.session.commit()
     calls = []
     real = shortlist_services.send_template
@@ -219,9 +220,9 @@ def test_release_mails_each_entrant_once_in_their_language(app, client, world, p
     assert sent["conn.a@entrant.example"]["Subject"] == "“Conn A” goes through to Final of Shortlist Awards"
     with force_locale("fr"):
         french_subject = gettext(
-            "News about “%(title)s” in %(challenge)s", title="Conn B", challenge="Shortlist Awards"
+            "News about “%(title)s” in %(challenge)s", title="Conn B", challenge="Prix Shortlist"
         )
-    assert french_subject != "News about “Conn B” in Shortlist Awards"
+    assert french_subject != "News about “Conn B” in Prix Shortlist"
     assert sent["conn.b@entrant.example"]["Subject"] == french_subject
     assert "was not selected" not in mail_body(sent["conn.b@entrant.example"])
     assert "was not selected" in mail_body(sent["conn.c@entrant.example"])
