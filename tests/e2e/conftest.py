@@ -33,6 +33,11 @@ AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = HERE / "artifacts"
 SETUP_HINT = "run `make browser-packages` (installs Debian's chromium and `npm ci --prefix tests/e2e`)"
 
+# Generous waits: the suite runs on loaded 2-core machines, where a page can take seconds.
+ACTION_TIMEOUT = 30_000  # ms, for clicks, typing, waits
+NAVIGATION_TIMEOUT = 45_000  # ms, for page loads
+EXPECT_TIMEOUT = 15_000  # ms, for each ``expect`` (Playwright's own default is 5 s)
+
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -123,6 +128,9 @@ def live(server: LiveServer) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="package")
 def browser():
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_TIMEOUT)
     if not CHROMIUM.exists():
         pytest.fail(f"Chromium is missing at {CHROMIUM}: {SETUP_HINT}", pytrace=False)
     if not AXE.exists():
@@ -142,7 +150,8 @@ def new_page(browser, live):
 
     def open_page(**options):
         context = browser.new_context(base_url=live.url, viewport=DESKTOP, locale="en-GB", **options)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(ACTION_TIMEOUT)
+        context.set_default_navigation_timeout(NAVIGATION_TIMEOUT)
         contexts.append(context)
         return context.new_page()
 
@@ -165,7 +174,10 @@ class Axe:
     problems: list[str] = field(default_factory=list)
 
     def check(self, page, name: str | None = None) -> None:
-        """Audit the page as it is now (once per ``name``, by default the page's path and title)."""
+        """Audit the page as it is now (once per ``name``, by default the page's path and title).
+
+        Callers make sure the page they mean is the one shown (a navigation a click starts may not have
+        begun yet): ``goto``, ``wait_for_url`` or an ``expect`` on the new page's content first."""
         page.wait_for_load_state("load")
         key = name or f"{urlsplit(page.url).path} ({page.title()})"
         if key in self.checked:

@@ -125,9 +125,11 @@ def entrant_registers_and_enters(page: Page, axe, live, t=english, *, email: str
         choose_arabic(page)
     axe.check(page)
     page.get_by_role("link", name="Digital SME Awards").first.click()
+    page.wait_for_url("**/challenges/sme-awards")
     axe.check(page)
     screenshot(page, "public-challenge" if t is english else "public-challenge-ar")
     page.locator("header").get_by_role("link", name=t("Register")).click()
+    page.wait_for_url("**/register**")
     axe.check(page)
     if t is arabic:
         assert_arabic(page)
@@ -166,6 +168,7 @@ def entrant_registers_and_enters(page: Page, axe, live, t=english, *, email: str
 
     page.goto("/challenges/sme-awards")
     page.get_by_role("link", name=t("Enter this challenge")).click()
+    page.wait_for_url("**/challenges/sme-awards/enter")
     axe.check(page)
     page.get_by_label("E-health").check()
     page.fill("[name=title]", "Solar mesh")
@@ -187,6 +190,7 @@ def entrant_registers_and_enters(page: Page, axe, live, t=english, *, email: str
         "[name=deck]", {"name": "deck.pdf", "mimeType": "application/pdf", "buffer": minimal_pdf()}
     )
     press(page, t("Submit entry"))
+    page.wait_for_url(re.compile(r".*/entries/\d+$"))  # the edit page showed the title too
     expect(page.locator("main")).to_contain_text("Solar mesh")
     axe.check(page)
 
@@ -256,6 +260,7 @@ def judge_accepts_and_declares_a_conflict(page: Page, axe, live) -> None:
     page.goto("/judging/sme-awards/conflicts")
     axe.check(page)
     page.get_by_role("link", name="Declare a conflict with Beta telehealth").click()
+    expect(page.locator("#declare-heading")).to_contain_text("Beta telehealth")
     axe.check(page)
     page.locator("[name=reason]").first.check()
     press(page, "Declare this conflict")
@@ -285,6 +290,7 @@ def test_the_whole_programme_in_english(live, new_page, axe):
     axe.check(judge)
     screenshot(judge, "judge-dashboard")
     judge.get_by_role("link", name="Score").click()
+    judge.wait_for_url("**/score")
     axe.check(judge)
     screenshot(judge, "scoring")
     judge.get_by_role("group", name=re.compile("Innovation")).get_by_label("5").check()
@@ -302,6 +308,7 @@ def test_the_whole_programme_in_english(live, new_page, axe):
     axe.check(organiser)
     organiser.get_by_label("Outcome of Solar mesh").select_option("winner")
     press(organiser, "Save the decisions")
+    expect(organiser.locator("main")).to_contain_text("1 decision changed.")  # saved, not only chosen
     expect(organiser.get_by_label("Outcome of Solar mesh")).to_have_value("winner")
     organiser.goto("/manage/sme-awards/results")
     axe.check(organiser)
@@ -318,6 +325,7 @@ def test_the_whole_programme_in_english(live, new_page, axe):
     entrant.goto(f"/entries/{entry_id}")
     axe.check(entrant)
     entrant.get_by_role("link", name="See your outcome and feedback").click()
+    entrant.wait_for_url(f"**/entries/{entry_id}/results")
     expect(entrant.locator("main")).to_contain_text("Winner")
     expect(entrant.locator("main")).to_contain_text("A strong pilot.")
     axe.check(entrant)
@@ -379,6 +387,7 @@ def test_the_entrants_part_in_arabic(live, new_page, axe):
     entrant.goto(f"/entries/{entry_id}")
     assert_arabic(entrant)
     entrant.get_by_role("link", name=arabic("See your outcome and feedback")).click()
+    entrant.wait_for_url(f"**/entries/{entry_id}/results")
     assert_arabic(entrant)
     expect(entrant.locator("main")).to_contain_text(arabic("Winner"))
     expect(entrant.locator("main")).to_contain_text("A strong pilot.")

@@ -1,18 +1,25 @@
-"""A judge signs in and scores a whole sheet with the keyboard only: Tab, Shift+Tab, arrow keys, Space,
-Enter and typing, never the mouse; the element with the focus is always visibly marked."""
+"""The submission and scoring journeys with the keyboard only: an entrant enters a challenge, a judge
+scores a whole sheet. Tab, Shift+Tab, arrow keys, Space, Enter and typing, never the mouse; the element
+with the focus is always visibly marked."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from judging.core.lifecycle import ChallengeStatus
+from judging.challenges.models import QuestionKind
+from judging.core.lifecycle import ChallengeStatus, SubmissionStatus
 from judging.extensions import db
 from judging.scoring.models import ScoreSheet, SheetStatus
-from tests.factories import PASSWORD, build_world
+from judging.submissions.models import Stage, Submission
+from tests.factories import PASSWORD, build_world, make_challenge, make_question, make_user, minimal_pdf
 
 pytestmark = pytest.mark.e2e
+
+TIMEOUT = 15_000  # ms: generous, for a loaded machine
 
 FOCUSED = """() => {
     const element = document.activeElement;
@@ -102,5 +109,156 @@ def test_a_judge_scores_a_whole_sheet_with_the_keyboard_only(live, page, axe):
     assert sheet.status is SheetStatus.SUBMITTED
     assert {score.criterion.name: score.value for score in sheet.scores} == {"Innovation": 3, "Impact": 2}
     assert sheet.feedback == "Clear pilot results; the cost per clinic needs evidence."
+    db.session.remove()
+    axe.assert_clean()
+
+
+def press_enter_on(page: Page, wanted, url: str) -> None:
+    """Tab to the element ``wanted`` (a link or a button), check its focus is visible, press Enter and
+    wait for the next page, at ``url``, to load (the address alone may already match: a form posted to
+    its own page)."""
+    tab_to(page, wanted)
+    assert_visibly_focused(page)
+    with page.expect_event("load"):
+        page.keyboard.press("Enter")
+    page.wait_for_url(url)
+
+
+def link(text: str):
+    return lambda e: e["tag"] == "a" and e["text"] == text
+
+
+def button(text: str):
+    return lambda e: e["tag"] == "button" and e["text"] == text
+
+
+def named(name: str, value: str | None = None):
+    return lambda e: e["name"] == name and (value is None or e["value"] == value)
+
+
+def type_into(page: Page, name: str, text: str) -> None:
+    tab_to(page, named(name))
+    page.keyboard.type(text)
+
+
+def choose_in_list(page: Page, name: str, letter: str, value: str) -> None:
+    """Tab to the drop-down list ``name`` and press the first letter of the option wanted until it is
+    chosen (each press moves to the next option starting with it, however slow the typing)."""
+    tab_to(page, named(name))
+    assert_visibly_focused(page)
+    for _ in range(30):
+        page.keyboard.press(letter)
+        if focused(page)["value"] == value:
+            return
+    raise AssertionError(f"pressing {letter!r} in {name} never chose {value!r}")
+
+
+def test_an_entrant_enters_a_challenge_with_the_keyboard_only(live, page, axe):
+    """Sign in, add the organisation, start an entry, fill every required field, attach the deck, save
+    the draft and submit it: Tab, arrows, Space, Enter and typing, the file dialog opened from the
+    keyboard."""
+    make_user("kim@keys.example", name="Kim Keys")
+    challenge = make_challenge("Digital SME Awards", slug="sme-awards")
+    question = make_question(
+        challenge,
+        "Where do you sell?",
+        kind=QuestionKind.SINGLE_CHOICE,
+        choices=["At home", "In the region", "Worldwide"],
+        required=True,
+    )
+    question_field = f"q_{question.id}"
+    db.session.remove()
+
+    page.goto("/login")
+    tab_to(page, named("email"))
+    page.keyboard.type("kim@keys.example")
+    tab_to(page, named("password"))
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=TIMEOUT)
+
+    # No organisation yet: the dashboard leads to its form.
+    press_enter_on(page, link("My entries"), "**/entries/")
+    press_enter_on(page, link("Create your organisation"), "**/organisation")
+    press_enter_on(page, link("Add your organisation"), "**/organisation/new")
+    axe.check(page)
+    type_into(page, "name", "Keyboard Mesh Ltd")
+    choose_in_list(page, "country", "K", "KE")
+    type_into(page, "employees", "7")
+    choose_in_list(page, "sector", "E", "education")
+    press_enter_on(page, button("Save"), "**/organisation")
+    expect(page.locator("main h1")).to_have_text("Keyboard Mesh Ltd", timeout=TIMEOUT)
+
+    press_enter_on(page, link("My entries"), "**/entries/")
+    press_enter_on(page, link("Enter this challenge"), "**/challenges/sme-awards/enter")
+    axe.check(page)
+    # Category: Tab lands on the first choice; the arrow moves (and makes) the choice.
+    first = tab_to(page, named("category"))
+    assert_visibly_focused(page)
+    page.keyboard.press("ArrowDown")
+    chosen = focused(page)
+    assert chosen["checked"] and chosen["value"] != first["value"]
+    type_into(page, "title", "Mesh by keys")
+    press_enter_on(page, button("Start my entry"), "**/edit")
+    expect(page.locator("main")).to_contain_text("Your draft has been created", timeout=TIMEOUT)
+    axe.check(page)
+
+    for name, text in [
+        ("summary", "Clinics kept online by solar mesh."),
+        ("problem", "Rural clinics lose their connection."),
+        ("solution", "Solar mesh nodes on rooftops."),
+        ("business_model", "A monthly subscription per clinic."),
+        ("impact", "Forty clinics online."),
+    ]:
+        type_into(page, name, text)
+    assert_visibly_focused(page)
+    # Goals: each checkbox is a Tab stop; Space ticks the ones wanted.
+    for goal in ("3", "9"):
+        tab_to(page, named("sdgs", goal))
+        page.keyboard.press("Space")
+        assert focused(page)["checked"]
+    assert_visibly_focused(page)
+    # Stage: one Tab stop for the group; the arrows choose.
+    stage = tab_to(page, named("stage"))
+    assert stage["value"] == "idea" and not stage["checked"]
+    page.keyboard.press("ArrowRight")
+    assert (focused(page)["value"], focused(page)["checked"]) == ("prototype", True)
+    assert_visibly_focused(page)
+    choose_in_list(page, "language", "F", "fr")
+    # The organisers' question, a required single choice.
+    tab_to(page, named(question_field))
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert (focused(page)["value"], focused(page)["checked"]) == ("Worldwide", True)
+    # The deck: the file input is a Tab stop, and Space opens the system's file dialog.
+    tab_to(page, named("deck"))
+    assert_visibly_focused(page)
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files({"name": "deck.pdf", "mimeType": "application/pdf", "buffer": minimal_pdf()})
+
+    press_enter_on(page, button("Save draft"), "**/edit")
+    expect(page.locator("main")).to_contain_text("Your draft has been saved.", timeout=TIMEOUT)
+    expect(page.locator("main")).to_contain_text("Current pitch deck: deck.pdf", timeout=TIMEOUT)
+    axe.check(page, "entry form with a deck")
+    # The submit step: the same form, kept as typed; Enter on "Submit entry".
+    press_enter_on(page, button("Submit entry"), re.compile(r".*/entries/\d+$"))
+    expect(page.locator("main")).to_contain_text("Your entry has been submitted.", timeout=TIMEOUT)
+    axe.check(page)
+
+    entry = db.session.scalar(select(Submission).where(Submission.title == "Mesh by keys"))
+    assert entry.status is SubmissionStatus.SUBMITTED
+    assert entry.organisation.name == "Keyboard Mesh Ltd" and entry.organisation.country == "KE"
+    assert entry.category.name == "E-health"
+    assert (entry.summary, entry.problem, entry.solution, entry.business_model, entry.impact) == (
+        "Clinics kept online by solar mesh.",
+        "Rural clinics lose their connection.",
+        "Solar mesh nodes on rooftops.",
+        "A monthly subscription per clinic.",
+        "Forty clinics online.",
+    )
+    assert sorted(entry.sdgs) == [3, 9] and entry.stage is Stage.PROTOTYPE and entry.language == "fr"
+    assert {answer.question_id: answer.value for answer in entry.answers} == {question.id: "Worldwide"}
+    assert entry.deck is not None and entry.deck.original_name == "deck.pdf"
     db.session.remove()
     axe.assert_clean()

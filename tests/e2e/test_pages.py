@@ -53,11 +53,13 @@ def test_every_page_of_each_role_meets_wcag_21_aa(live, new_page, axe):
     axe.check(visitor, "page not found")
     visitor.goto("/register")
     visitor.locator("main").get_by_role("button", name="Create the account").click()
+    expect(visitor.locator(".error-summary")).to_be_visible()  # the answer, not the form sent
     axe.check(visitor, "/register with errors")
     visitor.goto("/login")
     visitor.fill("[name=email]", "nobody@example.org")
     visitor.fill("[name=password]", "wrong password")
     visitor.locator("main").get_by_role("button", name="Sign in", exact=True).click()
+    expect(visitor.locator(".error-summary")).to_be_visible()
     axe.check(visitor, "/login with errors")
 
     entrant = new_page()
@@ -104,6 +106,7 @@ def test_every_page_of_each_role_meets_wcag_21_aa(live, new_page, axe):
 
     organiser.goto(f"{manage}/jury/invite")
     organiser.locator("main").get_by_role("button", name="Send the invitation").click()
+    expect(organiser.locator(".error-summary")).to_be_visible()
     axe.check(organiser, "jury invitation with errors")
 
     axe.assert_clean()
