@@ -10,6 +10,7 @@ import enum
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import Form, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
@@ -25,7 +26,7 @@ LABELS: dict[enum.Enum, Any] = {
     ConflictReason.ADVISER: _l("Adviser or mentor"),
     ConflictReason.COMPETITOR: _l("Competitor"),
     ConflictReason.PERSONAL: _l("Personal relationship"),
-    ConflictReason.OTHER: _l("Other"),
+    ConflictReason.OTHER: lazy_pgettext("conflict reason", "Other"),
     ConflictReason.SAME_ORGANISATION: _l("Same organisation"),
     ConflictReason.EMAIL_DOMAIN: _l("Same email domain"),
     ConflictReason.MEMBER: _l("Member of the entrant's organisation"),
