@@ -70,9 +70,14 @@ def language_choices() -> list[tuple[str, str, str]]:
     return [(code, _endonym(code), text_direction(code)) for code in current_app.config["LANGUAGES"]]
 
 
+def language_name(code: str) -> str:
+    """A language's name in that language ("français")."""
+    return Locale.parse(code).get_display_name(code) or code
+
+
 @cache
 def _endonym(code: str) -> str:
-    name = Locale.parse(code).get_display_name(code) or code
+    name = language_name(code)
     return name[:1].upper() + name[1:]
 
 

@@ -148,5 +148,4 @@ def init_static_files(app: Flask) -> None:
     app.url_defaults(_hash_static_urls)
     app.view_functions["static"] = send_static
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
-    app.config.setdefault("COMPRESS_MIN_SIZE", 500)
     compress.init_app(app)

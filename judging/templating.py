@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from judging import permissions
 from judging.database import utcnow
-from judging.i18n import language_choices, text_direction
+from judging.i18n import language_choices, language_name, text_direction
 from judging.labels import SDG_NAMES, label
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -159,12 +159,6 @@ def decimal(value: float | Decimal | int | None, places: int = 2, *, signed: boo
 def number(value: float | Decimal | int | None) -> str:
     """A number in the reader's locale with the decimals it needs, at most three ("2", "1.5")."""
     return "" if value is None else format_decimal(value)
-
-
-def language_name(code: str) -> str:
-    from babel import Locale
-
-    return Locale.parse(code).get_display_name(code) or code
 
 
 def init_templating(app: Flask) -> None:

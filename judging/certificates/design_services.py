@@ -26,7 +26,7 @@ from judging.certificates.services import (
     render_failed,
     translated_texts,
 )
-from judging.challenges.content_languages import certificate_text
+from judging.challenges.content_languages import frozen_text
 from judging.challenges.models import Challenge
 from judging.errors import DomainError
 from judging.extensions import db
@@ -107,10 +107,11 @@ def preview_pdf(challenge: Challenge, kind: CertificateKind) -> bytes:
     """A sample certificate of ``kind`` with the challenge's current design (nothing is stored)."""
     design = frozen_design(design_of(challenge))
     language = challenge.certificate_language  # None: the reader's, as for each recipient's own
+    title = frozen_text(challenge, "title", challenge.title, language) if language else challenge.title
     with force_locale(language) if language else nullcontext():
         sample = sample_data(
             kind.value,
-            challenge_title=certificate_text(challenge, "title", language or "", challenge.title),
+            challenge_title=title,
             title_line=design["title_line"] or default_title(kind),
             texts=translated_texts(),
             signatories=tuple((name, title) for name, title in design["signatories"]),

@@ -37,7 +37,7 @@ from judging.certificates.render import (
     render_html,
     render_pdf_limited,
 )
-from judging.challenges.content_languages import certificate_text
+from judging.challenges.content_languages import frozen_text
 from judging.challenges.models import Challenge
 from judging.core.lifecycle import SubmissionStatus
 from judging.database import begin_write, utcnow
@@ -104,12 +104,13 @@ def _in_language(challenge: Challenge, data: dict) -> dict:
     """The challenge's title and the category as printed in ``data["language"]``: the organisers'
     translation when they gave one for the text frozen in ``data`` (names changed since are left alone)."""
     language = data["language"]
-    title = data.get("challenge_title")
-    if title == challenge.title:
-        title = certificate_text(challenge, "title", language, title)
     category = data.get("category")
     live = next((each for each in challenge.categories if category and each.name == category), None)
-    return {**data, "challenge_title": title, "category": certificate_text(live, "name", language, category)}
+    return {
+        **data,
+        "challenge_title": frozen_text(challenge, "title", data.get("challenge_title"), language),
+        "category": frozen_text(live, "name", category, language),
+    }
 
 
 def set_certificate_language(challenge: Challenge, language: str | None, *, actor: User | None) -> None:

@@ -86,18 +86,19 @@ def _blank(value: Any) -> bool:
     return not isinstance(value, str) or not value.strip()
 
 
-def localized(obj: Any, field: str, locale: object = None) -> Any:
-    """The text of ``obj.field`` in the reader's language when given and not blank, else the default.
+def _chosen(obj: Any, language: str, value: Any, default: Any) -> Any:
+    """``value`` (a translation into ``language``) when it is given and not blank, else ``default``.
 
     A translation into the language the challenge is now written in is left unused (the organisers
     changed the challenge's language after translating into it).
     """
-    default = getattr(obj, field)
+    return default if _blank(value) or language == content_language(obj) else value
+
+
+def localized(obj: Any, field: str, locale: object = None) -> Any:
+    """The text of ``obj.field`` in the reader's language when given and not blank, else the default."""
     language = reader_language(locale)
-    value = _given(obj, language).get(field)
-    if _blank(value) or language == content_language(obj):
-        return default
-    return value
+    return _chosen(obj, language, _given(obj, language).get(field), getattr(obj, field))
 
 
 def content_language(obj: Any) -> str:
@@ -140,15 +141,14 @@ def by_id(rows: Any) -> dict[int, Any]:
 def choice_label(question: EntryQuestion, choice: str, locale: object = None) -> str:
     """The label of one of a question's choices in the reader's language (the choice itself by default)."""
     language = reader_language(locale)
-    value = (_given(question, language).get("choices") or {}).get(choice)
-    return choice if _blank(value) or language == content_language(question) else value
+    return _chosen(question, language, (_given(question, language).get("choices") or {}).get(choice), choice)
 
 
 def guide_text(criterion: Any, level: str, default: str, locale: object = None) -> str:
     """A criterion's description of one score level, in the reader's language when given."""
     language = reader_language(locale)
     value = (_given(criterion, language).get("guide") or {}).get(str(level))
-    return default if _blank(value) or language == content_language(criterion) else value
+    return _chosen(criterion, language, value, default)
 
 
 def localized_span(obj: Any, field: str) -> Markup:
@@ -301,7 +301,7 @@ def _updated(current: dict[str, Any], slots: list[Slot], values: dict[str, str])
     return updated
 
 
-def check_values(challenge: Challenge, language: str, values: dict[str, str]) -> None:
+def check_values(challenge: Challenge, values: dict[str, str]) -> None:
     """Refuse translated category names that two categories share (``DomainError`` naming the field)."""
     seen: set[str] = set()
     for category in challenge.categories:
@@ -317,7 +317,7 @@ def save_translations(challenge: Challenge, language: str, values: dict[str, str
     changed. Audited once as ``challenge.translations`` with the changed rows' texts. One commit."""
     if language not in target_languages(challenge):
         raise DomainError(_("Choose a language from the list."))
-    check_values(challenge, language, values)
+    check_values(challenge, values)
     by_row: dict[tuple[str, int], list[Slot]] = {}
     for group in groups(challenge):
         for slot in group.slots:
@@ -366,14 +366,6 @@ def set_content_language(challenge: Challenge, language: str, *, actor: User) ->
     challenge.content_language = language
     db.session.commit()
     return True
-
-
-def certificate_text(obj: Any, field: str, language: str, default: str | None) -> str | None:
-    """A challenge's or category's text as a certificate in ``language`` prints it."""
-    if obj is None:
-        return default
-    value = _given(obj, language).get(field)
-    return default if _blank(value) or language == content_language(obj) else value
 
 
 def init_jinja(env: Any) -> None:
