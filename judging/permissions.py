@@ -165,17 +165,19 @@ def is_organisation_member(organisation: Any, user: Any) -> bool:
     return _signed_in(user) and organisation is not None and user.organisation_id == organisation.id
 
 
-def is_any_judge(user: Any) -> bool:
-    """The user has accepted a place on the jury of at least one challenge (the "Judging" link)."""
+def menu_roles(user: Any) -> tuple[bool, bool]:
+    """Whether the menu shows "Judging" and "Manage": the user has accepted a place on a jury, and the
+    user organises a challenge (or administers them all). One query for both, asked on every page."""
     from judging.assignments.models import Judge, JudgeStatus
     from judging.extensions import db
 
     if not _signed_in(user):
-        return False
-    found = db.session.scalar(
-        select(Judge.id).where(Judge.user_id == user.id, Judge.status == JudgeStatus.ACTIVE).limit(1)
-    )
-    return found is not None
+        return False, False
+    judge = select(Judge.id).where(Judge.user_id == user.id, Judge.status == JudgeStatus.ACTIVE).exists()
+    organisers = challenge_organisers.c
+    organiser = select(organisers.user_id).where(organisers.user_id == user.id).exists()
+    is_judge, organises = db.session.execute(select(judge, organiser)).one()
+    return bool(is_judge), bool(user.is_admin or organises)
 
 
 def visible_assignments(user: Any) -> Select:

@@ -37,8 +37,17 @@ bp = Blueprint("judge", __name__)
 
 def load_assignment(slug: str, assignment_id: int) -> Assignment:
     """The current user's assignment if they may open its entry now; 404 otherwise."""
+    submission = joinedload(Assignment.submission)
     assignment = db.session.scalar(
-        permissions.visible_assignments(current_user).where(Assignment.id == assignment_id)
+        permissions.visible_assignments(current_user)
+        .where(Assignment.id == assignment_id)
+        .options(
+            # What every page about one assignment shows, in the same query rather than a load each.
+            joinedload(Assignment.round).joinedload(Round.challenge),
+            submission.joinedload(Submission.category),
+            submission.joinedload(Submission.organisation),
+            submission.joinedload(Submission.deck),
+        )
     )
     if (
         assignment is None
