@@ -11,7 +11,7 @@ from functools import cache
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from flask import Blueprint, current_app, flash, has_request_context, redirect, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -73,6 +73,31 @@ def language_choices() -> list[tuple[str, str, str]]:
 def language_name(code: str) -> str:
     """A language's name in that language ("français")."""
     return Locale.parse(code).get_display_name(code) or code
+
+
+def language_label(code: str | None, *, mid_sentence: bool = False, own_name: bool = False) -> str:
+    """A language's name in the reader's language: "Spanish"; "Espagnol" in a French list, "espagnol"
+    with ``mid_sentence``. With ``own_name``, followed by the language's own name when that differs:
+    "Swahili (Kiswahili)". Codes CLDR does not name fall back to ISO 639, then to the code itself."""
+    if not code:
+        return ""
+    reader = get_locale() or Locale.parse(current_app.config["BABEL_DEFAULT_LOCALE"])
+    try:
+        language = Locale.parse(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        language = None
+    name = language.get_display_name(reader) if language else None
+    own = language.get_display_name(language) if language else None
+    if not name:
+        from pycountry import languages
+
+        known = languages.get(alpha_2=code) if len(code) == 2 else None
+        name = own or (known.name if known else code)
+    if not mid_sentence and name != code:
+        name = name[:1].upper() + name[1:]
+    if own_name and own and own.casefold() != name.casefold():
+        return f"{name} ({own})"
+    return name
 
 
 @cache

@@ -71,3 +71,24 @@ def test_number_filters_follow_the_locale(app, language, mean, signed, weight):
         assert decimal(0.25, signed=True).startswith("+")
         assert number(Decimal("1.500")) == weight
         assert decimal(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("reader", "code", "options", "label"),
+    [
+        ("en", "es", {}, "Spanish"),
+        ("fr", "es", {}, "Espagnol"),  # a list item starts with a capital
+        ("fr", "es", {"mid_sentence": True}, "espagnol"),  # "parle espagnol"
+        ("fr", "sw", {"own_name": True}, "Swahili (Kiswahili)"),
+        ("ar", "zh", {"own_name": True}, "الصينية (中文)"),
+        ("en", "en", {"own_name": True}, "English"),  # its own name is the same: once
+        ("zh", "pt-BR", {}, "葡萄牙语 (巴西)"),
+        ("en", "qx", {}, "qx"),  # no name anywhere: the code as it was given
+        ("en", None, {}, ""),
+    ],
+)
+def test_a_language_is_named_in_the_readers_language(app, reader, code, options, label):
+    from judging.i18n import language_label
+
+    with app.test_request_context(), force_locale(reader):
+        assert language_label(code, **options) == label

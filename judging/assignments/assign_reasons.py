@@ -11,26 +11,16 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from babel import Locale, UnknownLocaleError
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from judging.assignments.models import JudgeStatus
 from judging.core import assignment as solver
+from judging.i18n import language_label
 from judging.submissions.models import Submission
 
 if TYPE_CHECKING:
     from judging.assignments.assign_services import RoundState
-
-
-def language_label(code: str | None) -> str:
-    """A language's name in the reader's language ("Spanish" for "es" in English)."""
-    if not code:
-        return ""
-    try:
-        return Locale.parse(code.replace("-", "_")).get_display_name(get_locale()) or code
-    except (ValueError, UnknownLocaleError):
-        return code
 
 
 def explain_pairs(
@@ -86,9 +76,10 @@ def pair_reason(explanation: solver.Explanation, entry: Submission) -> str:
         parts.append(_("not an expert in %(category)s", category=category))
     parts.append(_("load %(load)d of %(capacity)d", load=explanation.load, capacity=explanation.capacity))
     if explanation.language_match is True:
-        parts.append(_("speaks %(language)s", language=language_label(entry.language)))
+        parts.append(_("speaks %(language)s", language=language_label(entry.language, mid_sentence=True)))
     elif explanation.language_match is False:
-        parts.append(_("does not speak %(language)s", language=language_label(entry.language)))
+        language = language_label(entry.language, mid_sentence=True)
+        parts.append(_("does not speak %(language)s", language=language))
     if explanation.same_organisation_on_panel:
         parts.append(_("same organisation as another judge of this entry"))
     if explanation.same_country_on_panel:

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import unicodedata
 
-import pycountry
-from babel.core import UnknownLocaleError
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -28,26 +25,17 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange, Optional
 
+from judging import i18n
 from judging.accounts.forms import PasswordRules, one_line
 from judging.assignments.judge_details import LANGUAGE_CODES, MAX_CAPACITY, UN_LANGUAGES, JudgeDetails
 from judging.challenges.forms import DATETIME_FORMATS, MultiCheckboxField, options
 from judging.challenges.models import Challenge
-from judging.templating import country_choices, language_name
+from judging.templating import country_choices
 
 
 def language_label(code: str) -> str:
-    """A language in the reader's language, with its own name when that differs ("Swahili (Kiswahili)")."""
-    try:
-        native = language_name(code)
-    except (UnknownLocaleError, ValueError):
-        native = None
-    reader = get_locale().languages.get(code)
-    if not reader:
-        language = pycountry.languages.get(alpha_2=code)
-        reader = native or (language.name if language else code)
-    if native and native.casefold() != reader.casefold():
-        return f"{reader} ({native})"
-    return reader
+    """A judge's language in the reader's language, with its own name when that differs."""
+    return i18n.language_label(code, own_name=True)
 
 
 def _sort_key(text: str) -> str:

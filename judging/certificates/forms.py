@@ -45,7 +45,7 @@ class DesignForm(FlaskForm):
     language = SelectField(_l("Language of the certificates"), default="")
 
     def __init__(self, *args, **kwargs) -> None:
-        from judging.challenges.content_languages import language_label
+        from judging.i18n import language_label
 
         super().__init__(*args, **kwargs)
         self.language.choices = [("", _l("Each recipient's language"))] + [

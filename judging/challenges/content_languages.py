@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from babel import Locale
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -28,7 +27,7 @@ from judging.audit import record
 from judging.challenges.models import Challenge, EntryQuestion
 from judging.errors import DomainError
 from judging.extensions import db
-from judging.i18n import text_direction
+from judging.i18n import language_label, text_direction
 
 UNLIMITED = 20000  # Markdown fields whose default has no limit of its own
 
@@ -159,12 +158,6 @@ def localized_span(obj: Any, field: str) -> Markup:
 
 
 # The organisers' translations -----------------------------------------------------------------------
-
-
-def language_label(code: str) -> str:
-    """A language's name in the reader's language."""
-    name = Locale.parse(code).get_display_name(reader_language()) or code
-    return name[:1].upper() + name[1:]
 
 
 def target_languages(challenge: Challenge) -> list[str]:

@@ -21,6 +21,7 @@ from judging.challenges.manage_views import bp, load_managed, show_error
 from judging.challenges.models import Challenge
 from judging.errors import DomainError
 from judging.extensions import db
+from judging.i18n import language_label
 
 
 class ContentLanguageForm(FlaskForm):
@@ -29,9 +30,7 @@ class ContentLanguageForm(FlaskForm):
 
 def _content_language_form(challenge: Challenge) -> ContentLanguageForm:
     form = ContentLanguageForm(data={"content_language": challenge.content_language})
-    form.content_language.choices = [
-        (code, content_languages.language_label(code)) for code in current_app.config["LANGUAGES"]
-    ]
+    form.content_language.choices = [(code, language_label(code)) for code in current_app.config["LANGUAGES"]]
     return form
 
 
