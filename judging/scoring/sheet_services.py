@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from judging import permissions
@@ -253,26 +253,37 @@ def _texts(sheet: ScoreSheet) -> dict[str, Any]:
 def _write_marks(
     sheet_id: int, criteria: list[Criterion], stored: dict[int, int], typed: dict[int, int | None]
 ) -> tuple[dict[str, int | None], dict[str, int | None]]:
-    """Insert, change or clear the marks of the active criteria; the (before, after) of those changed."""
+    """Insert, change or clear the marks of the active criteria; the (before, after) of those changed.
+
+    One statement for each of the three kinds of change, whatever the number of criteria."""
     before: dict[str, int | None] = {}
     after: dict[str, int | None] = {}
+    added, changed, cleared = [], [], []
     for criterion in criteria:
         old, new = stored.get(criterion.id), typed.get(criterion.id)
         if old == new:
             continue
         before[str(criterion.id)], after[str(criterion.id)] = old, new
         if old is None:
-            db.session.execute(insert(Score).values(sheet_id=sheet_id, criterion_id=criterion.id, value=new))
+            added.append({"sheet_id": sheet_id, "criterion_id": criterion.id, "value": new})
         elif new is None:
-            db.session.execute(
-                delete(Score).where(Score.sheet_id == sheet_id, Score.criterion_id == criterion.id)
-            )
+            cleared.append(criterion.id)
         else:
-            db.session.execute(
-                update(Score)
-                .where(Score.sheet_id == sheet_id, Score.criterion_id == criterion.id)
-                .values(value=new)
-            )
+            changed.append({"b_criterion": criterion.id, "b_value": new})
+    scores = Score.__table__
+    if added:
+        db.session.execute(insert(scores), added)
+    if cleared:
+        db.session.execute(
+            delete(scores).where(scores.c.sheet_id == sheet_id, scores.c.criterion_id.in_(cleared))
+        )
+    if changed:
+        db.session.execute(
+            update(scores)
+            .where(scores.c.sheet_id == sheet_id, scores.c.criterion_id == bindparam("b_criterion"))
+            .values(value=bindparam("b_value")),
+            changed,
+        )
     db.session.expire(db.session.get(ScoreSheet, sheet_id), ["scores"])
     return before, after
 

@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from judging.assignments.models import AssignmentStatus
+from judging.audit import AuditEvent
 from judging.database import utcnow
 from judging.extensions import db
 from judging.scoring.models import ScoreSheet, SheetStatus
@@ -103,6 +106,21 @@ def test_submitted_sheet_revised_stays_submitted_and_version_grows(client, world
     sheet = stored(world)
     assert (sheet.status, sheet.version, sheet.marks()[world.criteria[0].id]) == (SheetStatus.SUBMITTED, 2, 5)
     assert world.assignment_a.status is AssignmentStatus.SCORED
+
+
+def test_one_save_adds_changes_and_clears_marks_together(client, world):
+    first, second, third = world.criteria
+    sheet = make_sheet(world.assignment_a, {first: 2, second: 3})
+    response = login(client, world.judge).post(
+        url(world), data=form(world, version=sheet.version, marks=(4, None, 5))
+    )
+    assert response.status_code == 303
+    assert stored(world).marks() == {first.id: 4, third.id: 5}
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "score_sheet.save").order_by(AuditEvent.id.desc())
+    ).first()
+    assert event.before["marks"] == {str(first.id): 2, str(second.id): 3, str(third.id): None}
+    assert event.after["marks"] == {str(first.id): 4, str(second.id): None, str(third.id): 5}
 
 
 def test_closed_round_sheet_is_read_only(client, world):
