@@ -1,11 +1,11 @@
 """Mixed load on PostgreSQL under gunicorn: judges scoring, entrants editing drafts, visitors browsing.
 
-A generated programme (``_programme.py``: 5,000 entries of which 300 are drafts in an open call, 300
-judges, 15,000 assignments, plus the demo's published edition) in a fresh database (``bench_load``, at
-``BENCH_PG_URL``), the app under gunicorn (``_loadkit.GUNICORN_ARGS``) on 127.0.0.1, then for
-``--seconds`` (default 60) keep-alive clients at once, each without pause: judges load a score sheet and
-save or submit marks, entrants load their draft's edit form and save it, visitors load the challenge list
-and the published results.
+A generated programme (``build_large_programme``, bulk inserts: 5,000 entries of which 300 are drafts
+in an open call, 300 judges, 15,000 assignments, plus the demo's published edition) in a fresh database
+(``bench_load``, at ``BENCH_PG_URL``), the app under gunicorn (``_loadkit.GUNICORN_ARGS``) on 127.0.0.1,
+then for ``--seconds`` (default 60) keep-alive clients at once, each without pause: judges load a score
+sheet and save or submit marks, entrants load their draft's edit form and save it, visitors load the
+challenge list and the published results.
 
 Then each page alone, ``SOLO_CLIENTS`` clients for a few seconds, and the floor: a bare Flask app under
 the same gunicorn settings answering the same status with a body of the same size, loaded the same way.
@@ -28,13 +28,13 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _loadkit import Client, Sample, Server, inputs, line, percentile, reset_postgres  # noqa: E402
-from _programme import build_large_programme  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/bench_load")
@@ -44,6 +44,126 @@ JUDGE_CLIENTS, ENTRANT_CLIENTS, VISITOR_CLIENTS = 24, 8, 8
 SOLO_CLIENTS = 16
 _MARK = re.compile(r'name="mark-(\d+)"')
 JUDGE_PAGES = ("sheet GET", "sheet POST")
+
+
+# The generated programme: a fake password hash (nobody signs in; judges and entrants get session cookies).
+PASSWORD_HASH = "$argon2id$v=19$m=65536,t=3,p=4$bm90LWEtcmVhbC1oYXNo$bm90LWEtcmVhbC1oYXNoLWF0LWFsbA"
+CATEGORIES = ["Connectivity", "Smart cities", "E-health", "Digital finance"]
+JUDGED_SLUG = "load-awards"
+OPEN_SLUG = "load-open-call"
+TEXT = "Solar-powered cold storage for rural clinics, rented per month with remote monitoring. "
+DETAILS = {
+    "summary": TEXT * 2,
+    "problem": TEXT * 4,
+    "solution": TEXT * 4,
+    "business_model": "Pay as you go per clinic.",
+    "impact": "Fewer lost doses.",
+    "language": "en",
+}
+
+
+@dataclass
+class Programme:
+    judged_slug: str
+    open_slug: str
+    published_slug: str
+    judges: list[tuple[list[int], str]] = field(default_factory=list)  # (assignment ids, cookie)
+    entrants: list[tuple[int, str]] = field(default_factory=list)  # (draft submission id, cookie)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def build_large_programme(app, *, entries: int, judges: int, assignments: int, drafts: int) -> Programme:
+    """Fill the (empty) database behind ``app``; ``drafts`` of the ``entries`` are drafts in an open call.
+
+    Migrates, loads the demo (so a published challenge has public results), then adds one challenge in
+    judging (an open round with a 5-criterion rubric, judged entries, ready judges and their assignments)
+    and one open challenge whose entrants each hold a draft. Cookies are signed with ``app``'s secret key:
+    the server under test must be given the same key.
+    """
+    from flask_migrate import upgrade
+
+    from judging.accounts.models import User
+    from judging.challenges.models import ChallengeKind
+    from judging.core.lifecycle import ChallengeStatus, SubmissionStatus
+    from judging.database import utcnow
+    from judging.demo import load_demo
+    from judging.demo.jury import PUBLISHED_SLUG
+    from judging.extensions import db
+    from tests import bulk
+
+    judged_entries, per_judge = entries - drafts, assignments // judges
+    companies = max(1, judged_entries // 5)
+    now = utcnow()
+    with app.app_context():
+        upgrade()
+        load_demo()  # includes a published edition: public results with content
+        organiser = User(email="organiser@load.example", name="Organiser", password_hash=PASSWORD_HASH)
+        judged = bulk.add_challenge(JUDGED_SLUG, "Load Awards", CATEGORIES, now=now, organisers=[organiser])
+        open_call = bulk.add_challenge(
+            OPEN_SLUG,
+            "Load Open Call",
+            CATEGORIES,
+            now=now,
+            organisers=[organiser],
+            kind=ChallengeKind.CHALLENGE,
+            status=ChallengeStatus.OPEN,
+            days=(-10, 30),
+        )
+        round_, _ = bulk.add_round(judged, bulk.RUBRIC, now=now, guides=True)
+        organisation_ids = bulk.add_organisations(companies + drafts)
+        entrant_ids, entrant_tokens = bulk.add_users(
+            bulk.people(drafts, "load.example", role="entrant"),
+            password_hash=PASSWORD_HASH,
+            now=now,
+            organisation_ids=organisation_ids[companies:],
+        )
+        entry_ids = bulk.add_entries(
+            judged_entries,
+            [judged.id],
+            [c.id for c in judged.categories],
+            organisation_ids[:companies],
+            title="Entry {i:05d}",
+            submitted_at=now - timedelta(days=40),
+            details=bulk.PITCH | DETAILS,
+        )
+        draft_ids = bulk.add_entries(
+            drafts,
+            [open_call.id],
+            [c.id for c in open_call.categories],
+            organisation_ids[companies:],
+            title="Entry {i:05d}",
+            numbered_from=judged_entries,
+            status=SubmissionStatus.DRAFT,
+            authors=entrant_ids,
+            details=bulk.PITCH | DETAILS,
+        )
+        bulk.add_round_entries(round_.id, entry_ids)
+        panel = bulk.add_panel(
+            round_,
+            entry_ids,
+            judges,
+            per_judge,
+            domain="load.example",
+            password_hash=PASSWORD_HASH,
+            now=now,
+            capacity=per_judge + 1,
+        )
+        db.session.commit()
+        programme = Programme(JUDGED_SLUG, OPEN_SLUG, PUBLISHED_SLUG)
+        programme.judges = [
+            (panel.assignments[n], bulk.session_cookie(app, panel.user_ids[n], panel.tokens[n]))
+            for n in range(judges)
+        ]
+        programme.entrants = [
+            (draft_ids[n], bulk.session_cookie(app, entrant_ids[n], entrant_tokens[n])) for n in range(drafts)
+        ]
+        programme.counts = {
+            "entries": len(entry_ids) + len(draft_ids),
+            "judges": judges,
+            "assignments": sum(len(mine) for mine in panel.assignments),
+            "drafts": len(draft_ids),
+        }
+    return programme
 
 
 @dataclass

@@ -16,13 +16,12 @@ and created). Prints ``name: value unit (ratio x floor)`` lines; exits non-zero 
 
 from __future__ import annotations
 
+import argparse
 import os
 import resource
 import sys
 import tempfile
 import time
-from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -43,112 +42,40 @@ TARGET_STANDINGS, TARGET_BOOTSTRAP = 1.0, 5.0  # seconds
 def build(url: str):
     """Migrate a fresh database at ``url`` and fill it (bulk inserts); returns the app and the round id."""
     from flask_migrate import upgrade
-    from sqlalchemy import insert
 
     from judging import create_app
-    from judging.accounts.models import Organisation
-    from judging.assignments.models import Assignment, AssignmentStatus, Judge, JudgeStatus, Round, RoundEntry
-    from judging.challenges.models import Category, Challenge, ChallengeKind
-    from judging.core.lifecycle import ChallengeStatus, SubmissionStatus
     from judging.database import utcnow
     from judging.extensions import db
-    from judging.scoring.models import Criterion, Score, ScoreSheet, SheetStatus
-    from judging.submissions.models import Submission
+    from tests import bulk
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-results", "RESULTS_RESAMPLES": RESAMPLES})
     rng = np.random.default_rng(7)
     now = utcnow()
     with app.app_context():
         upgrade()
-        challenge = Challenge(
-            slug="bench-results",
-            title="Bench Results",
-            kind=ChallengeKind.AWARD,
-            status=ChallengeStatus.JUDGING,
-            opens_at=now - timedelta(days=60),
-            closes_at=now - timedelta(days=30),
-            categories=[Category(name=f"Category {i}", position=i) for i in range(CATEGORIES)],
-        )
-        round_ = Round(challenge=challenge, name="First round", judges_per_entry=PER_ENTRY)
-        organisation = Organisation(name="Company", normalised_name="company", country="KE", employees=12)
-        db.session.add_all([challenge, round_, organisation])
-        criteria = [
-            Criterion(round=round_, position=i, name=name, weight=Decimal(weight))
-            for i, (name, weight) in enumerate(CRITERIA)
-        ]
-        db.session.add_all(criteria)
-        db.session.flush()
+        categories = [f"Category {i}" for i in range(CATEGORIES)]
+        challenge = bulk.add_challenge("bench-results", "Bench Results", categories, now=now)
+        [organisation_id] = bulk.add_organisations(1, "Company")
+        round_, criterion_ids = bulk.add_round(challenge, CRITERIA, judges_per_entry=PER_ENTRY)
         category_ids = [category.id for category in challenge.categories]
-        db.session.execute(
-            insert(Submission),
-            [
-                {
-                    "challenge_id": challenge.id,
-                    "category_id": category_ids[i % CATEGORIES],
-                    "organisation_id": organisation.id,
-                    "status": SubmissionStatus.ELIGIBLE,
-                    "title": f"Entry {i:04d}",
-                    "submitted_at": now,
-                }
-                for i in range(ENTRIES)
-            ],
+        entry_ids = bulk.add_entries(
+            ENTRIES, [challenge.id], category_ids, [organisation_id], submitted_at=now, details=None
         )
-        entry_ids = list(db.session.scalars(Submission.__table__.select().with_only_columns(Submission.id)))
-        db.session.execute(
-            insert(RoundEntry), [{"round_id": round_.id, "submission_id": e} for e in entry_ids]
-        )
-        db.session.execute(
-            insert(Judge),
-            [
-                {
-                    "challenge_id": challenge.id,
-                    "email": f"judge{n}@bench.example",
-                    "name": f"Judge {n}",
-                    "status": JudgeStatus.ACTIVE,
-                    "languages": ["en"],
-                }
-                for n in range(JUDGES)
-            ],
-        )
-        judge_ids = list(db.session.scalars(Judge.__table__.select().with_only_columns(Judge.id)))
+        bulk.add_round_entries(round_.id, entry_ids)
+        judge_ids = bulk.add_judges(challenge.id, bulk.people(JUDGES, "bench.example"), now=now, ready=False)
         quality = rng.normal(3.0, 0.7, ENTRIES)
         leniency = rng.normal(0.0, 0.5, JUDGES)
-        assignments, panels = [], []
-        for index, entry_id in enumerate(entry_ids):
-            panel = rng.choice(JUDGES, PER_ENTRY, replace=False)
-            panels.append((index, panel))
-            assignments.extend(
-                {
-                    "round_id": round_.id,
-                    "judge_id": judge_ids[j],
-                    "submission_id": entry_id,
-                    "status": AssignmentStatus.SCORED,
-                }
-                for j in panel
-            )
-        db.session.execute(insert(Assignment), assignments)
-        assignment_ids = list(
-            db.session.scalars(Assignment.__table__.select().with_only_columns(Assignment.id))
-        )
-        db.session.execute(
-            insert(ScoreSheet),
-            [
-                {"assignment_id": a, "status": SheetStatus.SUBMITTED, "version": 2, "submitted_at": now}
-                for a in assignment_ids
-            ],
-        )
-        sheet_ids = list(db.session.scalars(ScoreSheet.__table__.select().with_only_columns(ScoreSheet.id)))
-        scores, position = [], 0
-        for index, panel in panels:
-            for j in panel:
-                base = quality[index] + leniency[j]
-                values = np.clip(np.rint(base + rng.normal(0, 0.6, len(criteria))), 1, 5).astype(int)
-                scores.extend(
-                    {"sheet_id": sheet_ids[position], "criterion_id": c.id, "value": int(v)}
-                    for c, v in zip(criteria, values, strict=True)
-                )
-                position += 1
-        db.session.execute(insert(Score), scores)
+        panels = [rng.choice(JUDGES, PER_ENTRY, replace=False) for _ in entry_ids]
+        pairs = [
+            (judge_ids[j], entry_id) for entry_id, panel in zip(entry_ids, panels, strict=True) for j in panel
+        ]
+        assignment_ids = bulk.add_assignments(round_.id, pairs, scored=len(pairs))
+        marks = [
+            np.clip(np.rint(quality[index] + leniency[j] + rng.normal(0, 0.6, len(criterion_ids))), 1, 5)
+            for index, panel in enumerate(panels)
+            for j in panel
+        ]
+        bulk.add_sheets(assignment_ids, criterion_ids, marks, now=now, version=2)
         db.session.commit()
         return app, round_.id
 
@@ -204,10 +131,13 @@ def _timed(call) -> float:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--postgres", action="store_true", help="also run on PostgreSQL at BENCH_PG_URL")
+    postgres = parser.parse_args().postgres
     ok = True
     with tempfile.TemporaryDirectory() as folder:
         ok &= measure("sqlite", f"sqlite:///{folder}/bench.db")
-    if "--postgres" in sys.argv:
+    if postgres:
         reset_postgres(PG_URL)
         ok &= measure("postgresql", PG_URL)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

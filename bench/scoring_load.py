@@ -22,6 +22,7 @@ is dropped and created); ``--sqlite-only`` skips it.
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 import re
@@ -32,7 +33,6 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -52,12 +52,18 @@ FLOOR_SECONDS = 5.0
 # sign-ins would take minutes per database. SIGN_INS judges sign in for real (timed apart, and they check
 # the sign-in under concurrency); the others start with the cookie signing in would have given them.
 SIGN_INS = JUDGES if "--all-sign-in" in sys.argv else 20
-CRITERIA = [("Innovation", "2"), ("Impact", "2"), ("Feasibility", "1"), ("Scalability", "1"), ("Team", "1")]
+DETAILS = {
+    "summary": "Solar-powered cold storage for rural clinics. " * 4,
+    "problem": "Vaccines spoil without power. " * 8,
+    "solution": "A rented solar fridge with remote monitoring. " * 8,
+    "business_model": "Pay as you go per clinic.",
+    "impact": "Fewer lost doses.",
+}
 _MARK = re.compile(r'name="mark-(\d+)"')
 
 
 def build_programme(url: str) -> tuple[dict[int, tuple[str, list[int], str]], object]:
-    """Migrate a fresh database and fill it; returns the app and the plan.
+    """Migrate a fresh database and fill it (bulk inserts); returns the plan and the app.
 
     The plan: ``{judge number: (email, assignment ids, session cookie)}``, the cookie being what signing
     in would give (``SECRET`` is the server's key too) for the judges who do not sign in for real.
@@ -65,15 +71,11 @@ def build_programme(url: str) -> tuple[dict[int, tuple[str, list[int], str]], ob
     from flask_migrate import upgrade
 
     from judging import create_app
-    from judging.accounts.models import Organisation, User
+    from judging.accounts.models import User
     from judging.accounts.passwords import hash_password
-    from judging.assignments.models import Assignment, AssignmentOrigin, Judge, JudgeStatus, Round, RoundEntry
-    from judging.challenges.models import Category, Challenge, ChallengeKind
-    from judging.core.lifecycle import ChallengeStatus, SubmissionStatus
     from judging.database import utcnow
     from judging.extensions import db
-    from judging.scoring.models import Criterion
-    from judging.submissions.models import Stage, Submission
+    from tests import bulk
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET})
     now = utcnow()
@@ -81,90 +83,31 @@ def build_programme(url: str) -> tuple[dict[int, tuple[str, list[int], str]], ob
         upgrade()
         password_hash = hash_password(PASSWORD)  # Argon2 is slow on purpose: hash once, reuse
         organiser = User(email="organiser@bench.example", name="Organiser", password_hash=password_hash)
-        challenge = Challenge(
-            slug=SLUG,
-            title="Bench Awards",
-            kind=ChallengeKind.AWARD,
-            status=ChallengeStatus.JUDGING,
-            opens_at=now - timedelta(days=60),
-            closes_at=now - timedelta(days=30),
-            organisers=[organiser],
-            categories=[Category(name=name, position=i) for i, name in enumerate(["Health", "Energy"])],
+        challenge = bulk.add_challenge(
+            SLUG, "Bench Awards", ["Health", "Energy"], now=now, organisers=[organiser]
         )
-        round_ = Round(
-            challenge=challenge,
-            name="First round",
-            opens_at=now - timedelta(days=1),
-            closes_at=now + timedelta(days=14),
+        round_, _ = bulk.add_round(challenge, bulk.RUBRIC, now=now, guides=True)
+        organisation_ids = bulk.add_organisations(100)
+        category_ids = [category.id for category in challenge.categories]
+        entry_ids = bulk.add_entries(
+            ENTRIES,
+            [challenge.id],
+            category_ids,
+            organisation_ids,
+            title="Entry {i:03d}",
+            submitted_at=now - timedelta(days=40),
+            details=bulk.PITCH | DETAILS,
         )
-        db.session.add_all([organiser, challenge, round_])
-        for position, (name, weight) in enumerate(CRITERIA):
-            guide = {str(level): f"What a {level} looks like for {name}." for level in (1, 3, 5)}
-            db.session.add(
-                Criterion(round=round_, position=position, name=name, guide=guide, weight=Decimal(weight))
-            )
-        organisations = [
-            Organisation(name=f"Company {i}", normalised_name=f"company {i}", country="KE", employees=12)
-            for i in range(100)
-        ]
-        entries = [
-            Submission(
-                challenge=challenge,
-                category=challenge.categories[i % 2],
-                organisation=organisations[i % 100],
-                status=SubmissionStatus.ELIGIBLE,
-                title=f"Entry {i:03d}",
-                summary="Solar-powered cold storage for rural clinics. " * 4,
-                problem="Vaccines spoil without power. " * 8,
-                solution="A rented solar fridge with remote monitoring. " * 8,
-                business_model="Pay as you go per clinic.",
-                impact="Fewer lost doses.",
-                sdgs=[3, 7],
-                stage=Stage.MARKET,
-                submitted_at=now - timedelta(days=40),
-            )
-            for i in range(ENTRIES)
-        ]
-        judges = []
-        for n in range(JUDGES):
-            user = User(
-                email=f"judge{n}@bench.example",
-                name=f"Judge {n}",
-                password_hash=password_hash,
-                email_verified_at=now,
-                language="en",
-            )
-            judges.append(
-                Judge(
-                    challenge=challenge,
-                    user=user,
-                    email=user.email,
-                    name=user.name,
-                    status=JudgeStatus.ACTIVE,
-                    languages=["en"],
-                    accepted_at=now,
-                    terms_accepted_at=now,
-                    profile_confirmed_at=now,
-                )
-            )
-        db.session.add_all(organisations + entries + judges)
-        db.session.flush()
-        db.session.add_all(RoundEntry(round_id=round_.id, submission_id=entry.id) for entry in entries)
-        assignments: dict[int, list[Assignment]] = {}
-        for n, judge in enumerate(judges):
-            mine = [entries[(n * PER_JUDGE + t) % ENTRIES] for t in range(PER_JUDGE)]
-            assignments[n] = [
-                Assignment(round=round_, judge=judge, submission=entry, origin=AssignmentOrigin.AUTOMATIC)
-                for entry in mine
-            ]
-            db.session.add_all(assignments[n])
+        bulk.add_round_entries(round_.id, entry_ids)
+        panel = bulk.add_panel(
+            round_, entry_ids, JUDGES, PER_JUDGE, domain="bench.example", password_hash=password_hash, now=now
+        )
         db.session.commit()
-        serializer = app.session_interface.get_signing_serializer(app)
         plan = {
             n: (
-                judges[n].email,
-                [a.id for a in assignments[n]],
-                serializer.dumps({"_user_id": judges[n].user.get_id(), "_fresh": False}),
+                panel.emails[n],
+                panel.assignments[n],
+                bulk.session_cookie(app, panel.user_ids[n], panel.tokens[n]),
             )
             for n in range(JUDGES)
         }
@@ -477,4 +420,7 @@ def main(sqlite_only: bool) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sqlite_only="--sqlite-only" in sys.argv))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sqlite-only", action="store_true", help="skip the PostgreSQL run")
+    parser.add_argument("--all-sign-in", action="store_true", help="every judge signs in for real (slow)")
+    sys.exit(main(sqlite_only=parser.parse_args().sqlite_only))
