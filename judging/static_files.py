@@ -48,7 +48,7 @@ compress = Compress()
 class _Entry:
     digest: str
     mtime: float
-    size: int
+    data: bytes  # the folder holds a stylesheet and a script: kept in memory, read once
 
 
 class Fingerprints:
@@ -74,16 +74,14 @@ class Fingerprints:
         path = self._path(name)
         if path is None:
             return None
-        stat = path.stat()
-        entry = _Entry(
-            hashlib.sha256(path.read_bytes()).hexdigest()[:HASH_LENGTH], stat.st_mtime, stat.st_size
-        )
+        mtime, data = path.stat().st_mtime, path.read_bytes()
+        entry = _Entry(hashlib.sha256(data).hexdigest()[:HASH_LENGTH], mtime, data)
         with self._lock:
             self._entries[name] = entry
         return entry
 
-    def digest(self, name: str) -> str | None:
-        """The current hash of ``name``, or None when there is no such file."""
+    def entry(self, name: str) -> _Entry | None:
+        """The current hash and content of ``name``, or None when there is no such file."""
         entry = self._entries.get(name)
         if entry is None or self.watch:
             path = self._path(name)
@@ -91,6 +89,11 @@ class Fingerprints:
                 return None
             if entry is None or path.stat().st_mtime != entry.mtime:
                 entry = self._load(name)
+        return entry
+
+    def digest(self, name: str) -> str | None:
+        """The current hash of ``name``, or None when there is no such file."""
+        entry = self.entry(name)
         return entry.digest if entry else None
 
     def hashed_name(self, name: str) -> str:
@@ -103,18 +106,19 @@ class Fingerprints:
             return f"{name}.{digest}"
         return f"{stem}.{digest}.{suffix}"
 
-    def resolve(self, requested: str) -> tuple[str, bool] | None:
-        """(real name, whether ``requested`` carries its current hash), or None for no such file."""
-        if self.digest(requested) is not None:
-            return requested, False
+    def resolve(self, requested: str) -> tuple[str, _Entry, bool] | None:
+        """(real name, its hash and content, whether ``requested`` carries the current hash), or None."""
+        entry = self.entry(requested)
+        if entry is not None:
+            return requested, entry, False
         match = _HASHED.match(requested)
         if match is None:
             return None
         name = match["stem"] + match["suffix"]
-        digest = self.digest(name)
-        if digest is None:
+        entry = self.entry(name)
+        if entry is None:
             return None
-        return name, digest == match["hash"]
+        return name, entry, entry.digest == match["hash"]
 
 
 def _fingerprints() -> Fingerprints:
@@ -127,19 +131,16 @@ def _hash_static_urls(endpoint: str, values: dict) -> None:
 
 
 def send_static(filename: str) -> Response:
-    """The app's static view: the file in memory (so that it can be compressed), with its cache rule."""
+    """The app's static view: the file from memory (so that it can be compressed), with its cache rule."""
     found = _fingerprints().resolve(filename)
     if found is None:
         abort(404)
-    name, current = found
-    path = _fingerprints()._path(name)
-    if path is None:
-        abort(404)
+    name, entry, current = found
     mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = Response(path.read_bytes(), mimetype=mimetype)
+    response = Response(entry.data, mimetype=mimetype)
     response.headers["Cache-Control"] = IMMUTABLE if current else SHORT
-    response.set_etag(_fingerprints().digest(name) or "")
-    response.last_modified = int(path.stat().st_mtime)
+    response.set_etag(entry.digest)
+    response.last_modified = int(entry.mtime)
     return response.make_conditional(request)
 
 

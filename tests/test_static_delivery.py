@@ -90,8 +90,8 @@ def test_the_hash_changes_when_the_content_changes(tmp_path):
 
     assert re.fullmatch(r"css/site\.[0-9a-f]{10}\.css", before)
     assert before != after
-    assert Fingerprints(tmp_path).resolve(after) == ("css/site.css", True)
-    assert Fingerprints(tmp_path).resolve(before) == ("css/site.css", False)
+    assert Fingerprints(tmp_path).resolve(after)[::2] == ("css/site.css", True)
+    assert Fingerprints(tmp_path).resolve(before)[::2] == ("css/site.css", False)
 
 
 def test_while_debugging_an_edited_file_gets_a_new_hash_at_once(tmp_path):
