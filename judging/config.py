@@ -71,13 +71,12 @@ class Defaults:
     # Standings: bootstrap resamples behind each rank interval, and the interval's confidence.
     RESULTS_RESAMPLES = 1000
     RESULTS_CONFIDENCE = 0.95
-    # Background jobs (judging.jobs): True runs them synchronously in the caller (tests). A certificate
-    # build queued or running with no progress for this many minutes is shown as interrupted.
+    # Background jobs (judging.jobs): True runs them synchronously in the caller (tests).
     JOBS_INLINE = False
-    CERTIFICATE_BUILD_STALE_MINUTES = 10
     # Where jobs run: "threads" (this process), "rq" (Redis workers: flask --app judging worker) or
     # "inline"; None means "rq" when REDIS_URL is set, else "threads". The RQ queue's name; threads per
-    # process; a running job without a heartbeat for this many minutes is shown as failed; RQ's time limit.
+    # process; a running job without a heartbeat for this many minutes is shown as failed (and a
+    # certificate build started from the command line without progress as interrupted); RQ's time limit.
     JOBS_BACKEND: str | None = None
     JOBS_QUEUE = "judging"
     JOBS_THREADS = 2

@@ -8,8 +8,8 @@ progress bar. A build renders only what is not cached yet (by content, under ``c
 Optionally, each recipient is mailed once a link to download their certificates.
 
 A build whose job died (its worker was killed, its process restarted) stays QUEUED or RUNNING: ``build_state``
-shows it as interrupted once its job is marked failed, or after ``CERTIFICATE_BUILD_STALE_MINUTES`` without
-progress; retrying the job (or starting a new build) builds it again.
+shows it as interrupted once its job is marked failed, or after ``JOBS_STALE_MINUTES`` without progress
+(a build from the command line has no job); retrying the job (or starting a new build) builds it again.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -81,10 +81,6 @@ def _progress_key(build_id: int) -> str:
     return f"{BUILDS}/build-{build_id}.progress"
 
 
-def stale_after() -> timedelta:
-    return timedelta(minutes=float(current_app.config["CERTIFICATE_BUILD_STALE_MINUTES"]))
-
-
 def build_state(build: CertificateBuild, *, now: datetime | None = None) -> BuildState:
     """The build with whether it is interrupted: active, and no progress within ``stale_after()``
     (progress: its start, or the last write of its progress file)."""
@@ -99,7 +95,7 @@ def build_state(build: CertificateBuild, *, now: datetime | None = None) -> Buil
     if store.exists(marker):
         written = store.modified(marker)
         last = max(last, written if last.tzinfo else written.replace(tzinfo=None))
-    return BuildState(build, now - last > stale_after(), job)
+    return BuildState(build, now - last > jobs.stale_after(), job)
 
 
 def latest_build(challenge: Challenge) -> CertificateBuild | None:

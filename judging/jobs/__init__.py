@@ -11,7 +11,7 @@ that died is marked failed by ``refresh`` and can be retried. Settings: ``JOBS_I
 
 from judging.jobs.models import ACTIVE, Job, JobStatus
 from judging.jobs.runner import JobError, Run, execute
-from judging.jobs.services import challenge_job, create, dispatch, enqueue, refresh, retry
+from judging.jobs.services import challenge_job, create, dispatch, enqueue, refresh, retry, stale_after
 
 __all__ = [
     "ACTIVE",
@@ -26,4 +26,5 @@ __all__ = [
     "execute",
     "refresh",
     "retry",
+    "stale_after",
 ]
