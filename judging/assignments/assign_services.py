@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -35,6 +35,7 @@ from judging.assignments.models import (
     Round,
     RoundEntry,
 )
+from judging.challenges.content_languages import localized
 from judging.core import assignment as solver
 from judging.core.lifecycle import SubmissionStatus
 from judging.core.text import normalise_name
@@ -323,21 +324,27 @@ def commit_assignments(
 
 
 def _notices(state: RoundState, new_per_judge: Counter) -> list[Notice]:
+    """The mails' contents, with the round's name and the challenge's title in each judge's language."""
     round_, challenge = state.round, state.round.challenge
-    return [
-        Notice(
-            email=judge.email,
-            name=judge.name,
-            language=judge.user.language if judge.user is not None else None,
-            count=new_per_judge[judge.id],
-            round_name=round_.name,
-            challenge_title=challenge.title,
-            closes_at=round_.closes_at,
-            timezone=challenge.timezone,
+    notices = []
+    for judge in state.judges:
+        if not new_per_judge[judge.id]:
+            continue
+        language = judge.user.language if judge.user is not None else None
+        mail_language = language or current_app.config["BABEL_DEFAULT_LOCALE"]  # as send_template
+        notices.append(
+            Notice(
+                email=judge.email,
+                name=judge.name,
+                language=language,
+                count=new_per_judge[judge.id],
+                round_name=localized(round_, "name", mail_language),
+                challenge_title=localized(challenge, "title", mail_language),
+                closes_at=round_.closes_at,
+                timezone=challenge.timezone,
+            )
         )
-        for judge in state.judges
-        if new_per_judge[judge.id]
-    ]
+    return notices
 
 
 def notify_judge(notice: Notice) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -96,6 +97,8 @@ class Round(db.Model):
     tie_break: Mapped[list[str]] = mapped_column(default=lambda: ["median"], server_default='["median"]')
     shortlist_size: Mapped[int | None]  # entries per category that go through (the cut-off)
     outcome_released_at: Mapped[datetime | None]  # when entrants were told who goes through
+    # The name in other languages: {"fr": {"name": "..."}} (see ``judging.challenges.content_languages``).
+    translations: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     challenge: Mapped[Challenge] = relationship()

@@ -1,7 +1,8 @@
 """A challenge's texts in several languages: which text a reader sees, and the organisers' translations.
 
 Organisers write a challenge in one language (``Challenge.content_language``) and may give its texts,
-its categories', its entry questions' and its criteria's in the other languages the site speaks. Each of
+its categories', its entry questions', its rounds' names and its criteria's in the other languages the
+site speaks. Each of
 those rows keeps them in ``translations``: ``{"fr": {"title": "...", "description": "..."}}``. Choice
 labels are keyed by the choice they translate (answers are stored by the default choice, so only the
 label changes), level guides by level: ``{"fr": {"choices": {"Yes": "Oui"}, "guide": {"1": "..."}}}``.
@@ -59,6 +60,7 @@ TEXTS: dict[str, tuple[Text, ...]] = {
         Text("label", _l("Question"), 300),
         Text("help_text", _l("Help text"), 1000, multiline=True),
     ),
+    "round": (Text("name", _l("Name"), 120),),
     "criterion": (
         Text("name", _l("Name"), 200),
         Text("description", _l("Description"), 5000, multiline=True, markdown=True),
@@ -188,11 +190,22 @@ class Slot:
 
 @dataclass(frozen=True)
 class Group:
-    """The slots of one row (the challenge, a category, a question or a criterion), under a heading."""
+    """The slots of one row (the challenge, a category, a question, a round or a criterion), under a
+    heading."""
 
     heading: str  # what kind of row
     subject: str  # its default name
     slots: list[Slot]
+
+
+def rounds_of(challenge: Challenge) -> list[Any]:
+    from judging.assignments.models import Round
+
+    return list(
+        db.session.scalars(
+            select(Round).where(Round.challenge_id == challenge.id).order_by(Round.position, Round.id)
+        )
+    )
 
 
 def live_criteria(challenge: Challenge) -> list[Any]:
@@ -228,8 +241,9 @@ def _text_slots(kind: str, prefix: str, obj: Any) -> list[Slot]:
 
 
 def groups(challenge: Challenge) -> list[Group]:
-    """Every translatable text of the challenge: its own, its categories', its live questions' and the
-    criteria of its rounds; blank default texts are left out (there is nothing to translate)."""
+    """Every translatable text of the challenge: its own, its categories', its live questions', and each
+    round's name followed by its criteria (rubric order); blank default texts are left out (there is
+    nothing to translate)."""
     result = [Group(_("Challenge"), challenge.title, _text_slots("challenge", "challenge", challenge))]
     for category in challenge.categories:
         slots = _text_slots("category", f"category-{category.id}", category)
@@ -251,24 +265,33 @@ def groups(challenge: Challenge) -> list[Group]:
             for index, choice in enumerate(question.choices or [])
         ]
         result.append(Group(_("Question"), question.label, slots))
+    criteria: dict[int, list[Any]] = {}
     for criterion in live_criteria(challenge):
-        slots = _text_slots("criterion", f"criterion-{criterion.id}", criterion)
-        slots += [
-            Slot(
-                f"criterion-{criterion.id}-guide-{level}",
-                criterion,
-                "guide",
-                str(level),
-                text,
-                str(level),
-                GUIDE_LIMIT,
-                multiline=True,
-            )
-            for level, text in sorted((criterion.guide or {}).items(), key=lambda item: int(item[0]))
-            if text
-        ]
-        result.append(Group(_("Criterion"), f"{criterion.round.name} · {criterion.name}", slots))
+        criteria.setdefault(criterion.round_id, []).append(criterion)
+    for round_ in rounds_of(challenge):
+        result.append(Group(_("Round"), round_.name, _text_slots("round", f"round-{round_.id}", round_)))
+        result += [_criterion_group(criterion) for criterion in criteria.get(round_.id, [])]
     return [group for group in result if group.slots]
+
+
+def _criterion_group(criterion: Any) -> Group:
+    """A criterion's name, description and level guides, under its round's and its own name."""
+    slots = _text_slots("criterion", f"criterion-{criterion.id}", criterion)
+    slots += [
+        Slot(
+            f"criterion-{criterion.id}-guide-{level}",
+            criterion,
+            "guide",
+            str(level),
+            text,
+            str(level),
+            GUIDE_LIMIT,
+            multiline=True,
+        )
+        for level, text in sorted((criterion.guide or {}).items(), key=lambda item: int(item[0]))
+        if text
+    ]
+    return Group(_("Criterion"), f"{criterion.round.name} · {criterion.name}", slots)
 
 
 def _updated(current: dict[str, Any], slots: list[Slot], values: dict[str, str]) -> dict[str, Any]:
@@ -295,7 +318,8 @@ def _updated(current: dict[str, Any], slots: list[Slot], values: dict[str, str])
 
 
 def check_values(challenge: Challenge, values: dict[str, str]) -> None:
-    """Refuse translated category names that two categories share (``DomainError`` naming the field)."""
+    """Refuse translated names that two categories, or two rounds, share (``DomainError`` naming the
+    field)."""
     seen: set[str] = set()
     for category in challenge.categories:
         name = f"category-{category.id}-name"
@@ -303,6 +327,13 @@ def check_values(challenge: Challenge, values: dict[str, str]) -> None:
         if value and value in seen:
             raise DomainError(_("This challenge already has a category with this name."), name)
         seen.add(value)
+    seen_rounds: set[str] = set()
+    for round_ in rounds_of(challenge):
+        name = f"round-{round_.id}-name"
+        typed = (values.get(name) or "").strip()
+        if typed and typed.casefold() in seen_rounds:
+            raise DomainError(_("Another round of this challenge is called %(name)s.", name=typed), name)
+        seen_rounds.add(typed.casefold())
 
 
 def save_translations(challenge: Challenge, language: str, values: dict[str, str], *, actor: User) -> int:

@@ -1,7 +1,7 @@
 """The organisers' page for a challenge's texts in other languages (on the ``manage`` blueprint).
 
 ``/manage/<slug>/translations`` lists the languages; ``?lang=fr`` shows every translatable text of the
-challenge, its categories, its live questions and its rounds' criteria, each default text beside a box
+challenge, its categories, its live questions, its rounds and their criteria, each default text beside a box
 for its translation. Blank boxes mean "no translation": readers then see the default text.
 """
 

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from judging import permissions
+from judging.assignments.models import Round
 from judging.challenges.models import Challenge
 from judging.core.ranking import percentile
 from judging.extensions import db
@@ -91,6 +92,7 @@ class FeedbackReport:
     count: int
     percentile: int | None
     feedback: list[str]
+    round_id: int | None = None  # the live round, for its name in the reader's language
 
 
 def entry_report(data: dict, entry_id: int) -> FeedbackReport:
@@ -122,7 +124,13 @@ def entry_report(data: dict, entry_id: int) -> FeedbackReport:
                 )
             )
         return FeedbackReport(
-            block["name"], rows, mine["rank"], len(ranked), percentile(mine["rank"], len(ranked)), feedback
+            block["name"],
+            rows,
+            mine["rank"],
+            len(ranked),
+            percentile(mine["rank"], len(ranked)),
+            feedback,
+            block["id"],
         )
     return FeedbackReport(None, [], None, 0, None, feedback)
 
@@ -191,6 +199,12 @@ def public(slug: str):
     )
 
 
+def _live_round(challenge: Challenge, report: FeedbackReport | None) -> Round | None:
+    """The round a feedback report comes from, while it is still one of the challenge's rounds."""
+    round_ = db.session.get(Round, report.round_id) if report and report.round_id else None
+    return round_ if round_ is not None and round_.challenge_id == challenge.id else None
+
+
 @bp.route("/entries/<int:submission_id>/results")
 @login_required
 def entry(submission_id: int):
@@ -211,5 +225,6 @@ def entry(submission_id: int):
         decision=decision,
         outcome=shown_label(decision) if decision else None,
         report=report,
+        report_round=_live_round(submission.challenge, report),
         chart=comparison_chart(report.criteria) if report and report.criteria else None,
     )
