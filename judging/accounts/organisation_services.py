@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from judging import audit
+from judging.accounts.account_mail import queue_mail
 from judging.accounts.models import Organisation, OrganisationInvitation, User, user_by_email
 from judging.accounts.services import LinkProblem, mail_link, normalise_email, read_link
 from judging.core.text import normalise_name, word_count
@@ -172,16 +173,28 @@ def invite_member(organisation: Organisation, email: str, *, actor: User) -> Org
         db.session.flush()
         audit.record("invitation.created", invitation, actor=actor, after={"email": address})
     db.session.commit()
+    queue_mail("organisation_invitation", invitation_id=invitation.id, inviter_id=actor.id)
+    return invitation
+
+
+def mail_invitation(invitation_id: int, inviter_id: int) -> bool:
+    """Mail a pending invitation's link to the invited address, in the invitee's language if they have an
+    account, else the inviter's (the ``organisation_invitation`` mail); nothing once it is withdrawn."""
+    invitation = db.session.get(OrganisationInvitation, invitation_id)
+    inviter = db.session.get(User, inviter_id)
+    if invitation is None or invitation.accepted_at is not None or inviter is None:
+        return False
+    invitee = user_by_email(invitation.email)
     send_template(
-        address,
+        invitation.email,
         "organisation_invitation",
-        language=invitee.language if invitee else actor.language,
-        inviter=actor,
-        organisation=organisation,
+        language=invitee.language if invitee else inviter.language,
+        inviter=inviter,
+        organisation=invitation.organisation,
         link=mail_link("accounts.join_organisation", token=invitation_token(invitation)),
         days=max(1, int(current_app.config["INVITE_TOKEN_MAX_AGE"]) // 86400),
     )
-    return invitation
+    return True
 
 
 def _invitation_fingerprint(invitation: OrganisationInvitation) -> str:

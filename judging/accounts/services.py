@@ -2,9 +2,11 @@
 edit the profile, create an administrator.
 
 Services never touch ``request``, ``session`` or ``current_user``: the views sign people in and out with
-Flask-Login around these calls. Each public function commits at most once and mails after the commit, so a
-refused action leaves no row and no message behind. Links in mail come from BASE_URL (``external_url``).
-Single use comes from binding each token to a fingerprint of the state its use changes.
+Flask-Login around these calls. Each public function commits at most once and queues its mail after the
+commit (``account_mail.queue_mail``: a background job writes and sends it), so a refused action leaves no
+row and no message behind. The ``mail_*`` functions are what those jobs call. Links in mail come from
+BASE_URL (``external_url``). Single use comes from binding each token to a fingerprint of the state its
+use changes.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from judging import audit
+from judging.accounts.account_mail import queue_mail
 from judging.accounts.models import User, user_by_email
 from judging.accounts.passwords import hash_password, needs_rehash, verify_password
 from judging.database import begin_write, utcnow
@@ -109,7 +112,7 @@ def register_user(*, name: str, email: str, password: str, country: str, languag
     password_hash = hash_password(password)
     existing = user_by_email(address)
     if existing is not None:
-        _mail_existing_holder(existing)
+        queue_mail("register_existing", user_id=existing.id)
         return None
     user = User(
         email=address, name=name.strip(), password_hash=password_hash, country=country, language=language
@@ -120,11 +123,15 @@ def register_user(*, name: str, email: str, password: str, country: str, languag
     except IntegrityError:  # registered at the same moment by another request
         db.session.rollback()
         return None
-    _mail_verification(user)
+    queue_mail("verify_email", user_id=user.id)
     return user
 
 
-def _mail_existing_holder(user: User) -> None:
+def mail_existing_holder(user_id: int) -> bool:
+    """Tell an address's holder that someone tried to register it (the ``register_existing`` mail)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        return False
     send_template(
         user.email,
         "register_existing",
@@ -133,13 +140,18 @@ def _mail_existing_holder(user: User) -> None:
         login_link=mail_link("accounts.login"),
         reset_link=mail_link("accounts.forgot_password"),
     )
+    return True
 
 
 def _verify_fingerprint(user: User) -> str:
     return fingerprint(user.id, user.email, user.email_verified_at)
 
 
-def _mail_verification(user: User) -> None:
+def mail_verification(user_id: int) -> bool:
+    """Mail a link confirming the user's address (the ``verify_email`` mail), unless it is confirmed."""
+    user = db.session.get(User, user_id)
+    if user is None or user.is_verified:
+        return False
     token = make_token(VERIFY, {"uid": user.id, "fp": _verify_fingerprint(user)})
     send_template(
         user.email,
@@ -149,13 +161,14 @@ def _mail_verification(user: User) -> None:
         link=mail_link("accounts.verify_email", token=token),
         hours=_hours("VERIFY_TOKEN_MAX_AGE"),
     )
+    return True
 
 
 def resend_verification(user: User) -> None:
     """Mail a fresh confirmation link (earlier links stay valid until one is used or they expire)."""
     if user.is_verified:
         raise DomainError(_("Your email address is already confirmed."))
-    _mail_verification(user)
+    queue_mail("verify_email", user_id=user.id)
 
 
 def verify_email(token: str) -> User:
@@ -188,10 +201,16 @@ def authenticate(email: str, password: str) -> User:
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link when the address has an account; do nothing visible otherwise."""
+    """Mail a reset link when the address has an account; do nothing visible otherwise. The same job is
+    queued either way: whether the address has an account is found out by the job, not the request."""
+    queue_mail("reset_password", email=normalise_email(email))
+
+
+def mail_reset(email: str) -> bool:
+    """Mail a reset link to ``email`` if it has an account (the ``reset_password`` mail)."""
     user = user_by_email(email)
     if user is None:
-        return
+        return False
     token = make_token(RESET, {"uid": user.id, "fp": fingerprint(user.id, user.password_hash)})
     send_template(
         user.email,
@@ -201,6 +220,7 @@ def request_password_reset(email: str) -> None:
         link=mail_link("accounts.reset_password", token=token),
         minutes=max(1, int(current_app.config["RESET_TOKEN_MAX_AGE"]) // 60),
     )
+    return True
 
 
 def user_for_reset(token: str, *, lock: bool = False) -> User:
@@ -229,7 +249,7 @@ def reset_password(token: str, new_password: str) -> User:
     if not user.is_verified:
         user.email_verified_at = utcnow()
     db.session.commit()
-    _mail_password_changed(user)
+    queue_mail("password_changed", user_id=user.id)
     return user
 
 
@@ -241,10 +261,14 @@ def change_password(user: User, *, current_password: str, new_password: str) -> 
     user.password_hash = hash_password(new_password)
     user.end_all_sessions()
     db.session.commit()
-    _mail_password_changed(user)
+    queue_mail("password_changed", user_id=user.id)
 
 
-def _mail_password_changed(user: User) -> None:
+def mail_password_changed(user_id: int) -> bool:
+    """Tell the user their password changed, with a way back if it was not them."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        return False
     send_template(
         user.email,
         "password_changed",
@@ -252,6 +276,7 @@ def _mail_password_changed(user: User) -> None:
         user=user,
         reset_link=mail_link("accounts.forgot_password"),
     )
+    return True
 
 
 # Profile and address changes ----------------------------------------------------------------------------
@@ -289,17 +314,26 @@ def request_email_change(user: User, *, new_email: str, password: str) -> None:
         raise DomainError(_("This is already your email address."), "email")
     if user_by_email(address) is not None:
         raise DomainError(_("This address cannot be used. Please choose another one."), "email")
+    queue_mail("confirm_email_change", user_id=user.id, new_email=address)
+
+
+def mail_email_change(user_id: int, new_email: str) -> bool:
+    """Mail the new address a link that switches the account to it (the ``confirm_email_change`` mail)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        return False
     token = make_token(
-        EMAIL_CHANGE, {"uid": user.id, "email": address, "fp": fingerprint(user.id, user.email)}
+        EMAIL_CHANGE, {"uid": user.id, "email": new_email, "fp": fingerprint(user.id, user.email)}
     )
     send_template(
-        address,
+        new_email,
         "confirm_email_change",
         language=user.language,
         user=user,
         link=mail_link("accounts.confirm_email", token=token),
         hours=_hours("VERIFY_TOKEN_MAX_AGE"),
     )
+    return True
 
 
 def confirm_email_change(token: str) -> User:
@@ -315,8 +349,17 @@ def confirm_email_change(token: str) -> User:
     user.email = address
     user.email_verified_at = utcnow()
     db.session.commit()
-    send_template(old_address, "email_changed", language=user.language, user=user, new_address=address)
+    queue_mail("email_changed", user_id=user.id, old_address=old_address, new_address=address)
     return user
+
+
+def mail_email_changed(user_id: int, old_address: str, new_address: str) -> bool:
+    """Tell the old address that the account now uses ``new_address``."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        return False
+    send_template(old_address, "email_changed", language=user.language, user=user, new_address=new_address)
+    return True
 
 
 # Administrators -----------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from sqlalchemy import Text, cast, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from judging import security_log
+from judging.accounts.account_mail import queue_mail
 from judging.accounts.models import User
 from judging.accounts.passwords import verify_password
 from judging.database import utcnow
@@ -281,8 +282,16 @@ def _log_failure(user: User, purpose: str, *, reused: bool = False) -> None:
 
 
 def _mail(user: User, change: str) -> None:
+    queue_mail("two_factor_changed", user_id=user.id, change=change)
+
+
+def mail_change(user_id: int, change: str) -> bool:
+    """Tell the user their two-factor sign-in changed (``change``: enabled, disabled, codes, recovery)."""
     from judging.accounts.services import mail_link
 
+    user = db.session.get(User, user_id)
+    if user is None:
+        return False
     send_template(
         user.email,
         "two_factor_changed",
@@ -293,3 +302,4 @@ def _mail(user: User, change: str) -> None:
         settings_link=mail_link("accounts.two_factor"),
         reset_link=mail_link("accounts.forgot_password"),
     )
+    return True

@@ -188,3 +188,23 @@ def test_asking_for_a_link_when_already_confirmed_sends_nothing(client, world, o
 
     assert "Your email address is already confirmed." in text(response)
     assert outbox() == []
+
+
+def test_registering_while_the_mail_server_is_down_keeps_the_account_and_the_link_can_be_resent(
+    app, client, outbox, monkeypatch
+):
+    from tests.ops.faults_kit import free_port
+
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nothing listens there
+    response = register(client, email="amara@example.org")
+
+    assert response.status_code == 302  # "check your mail", not an error page
+    assert user_by_email("amara@example.org") is not None
+    assert outbox() == []
+
+    monkeypatch.delitem(app.config, "MAIL_SERVER")  # the server is back: the outbox stands in for it
+    sign_in(client, "amara@example.org", "a long and happy passphrase")
+    client.post("/account/resend-verification")
+    (verification,) = mails_to(outbox(), "amara@example.org")
+    assert "Confirm your email address" in verification["Subject"]

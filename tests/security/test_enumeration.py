@@ -13,8 +13,11 @@ import re
 from collections import Counter
 
 import pytest
+from sqlalchemy import select
 
 from judging.accounts import passwords
+from judging.extensions import db
+from judging.jobs import Job, JobStatus
 from tests.accounts.helpers import register, sign_in
 from tests.factories import PASSWORD
 
@@ -135,3 +138,32 @@ def test_the_sign_in_limit_locks_unknown_addresses_as_it_locks_known_ones(app, w
         return sign_in(client, address, PASSWORD).status_code
 
     assert (third_try(KNOWN), third_try(UNKNOWN)) == (429, 429)
+
+
+def test_a_reset_request_queues_the_same_job_for_unknown_and_known_addresses(app, world, outbox):
+    for address in (KNOWN, UNKNOWN):
+        app.test_client().post("/password/forgot", data={"email": address})
+
+    jobs = db.session.scalars(select(Job).order_by(Job.id)).all()
+    assert [(job.kind, job.params) for job in jobs] == [
+        ("accounts.mail", {"mail": "reset_password", "email": KNOWN}),
+        ("accounts.mail", {"mail": "reset_password", "email": UNKNOWN}),
+    ]  # the request never looks the address up: the job does, and the link's secret is not stored
+    assert [job.result for job in jobs] == [{"sent": True}, {"sent": False}]
+    assert [message["To"] for message in outbox()] == [KNOWN]
+
+
+def test_a_mail_server_that_fails_fails_the_job_not_the_page(app, world, outbox, monkeypatch):
+    from tests.ops.faults_kit import free_port
+
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nothing listens there
+    answers = [
+        seen(app.test_client().post("/password/forgot", data={"email": address}))
+        for address in (KNOWN, UNKNOWN)
+    ]
+
+    assert answers[0] == answers[1] and answers[0][0] in (302, 303)
+    jobs = db.session.scalars(select(Job).order_by(Job.id)).all()
+    assert [job.status for job in jobs] == [JobStatus.FAILED, JobStatus.DONE]
+    assert outbox() == []

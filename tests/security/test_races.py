@@ -217,10 +217,11 @@ def test_joining_an_organisation_twenty_times_at_once_joins_once(app, client, wo
     newcomer = make_user("nora@example.org", name="Nora Newcomer")
     login(client, world.entrant_a).post("/organisation/invite", data={"email": "nora@example.org"})
     path = link_path(mails_to(read_outbox(app), "nora@example.org")[-1])
+    organisation_id, newcomer_id = world.organisation_a.id, newcomer.id  # the race ends this session
 
     outcomes = race(app, path, user=newcomer, data={})
 
     assert_one_success_and_used(outcomes)
-    assert db.session.get(User, newcomer.id).organisation_id == world.organisation_a.id
+    assert db.session.get(User, newcomer_id).organisation_id == organisation_id
     assert count(OrganisationInvitation, OrganisationInvitation.accepted_at.is_not(None)) == 1
     assert events("invitation.accepted") == 1
