@@ -1,4 +1,14 @@
-"""All outgoing mail goes through ``send_mail``: SMTP when configured, else an ``.eml`` file in the outbox."""
+"""All outgoing mail goes through ``send_mail``: SMTP when configured, else an ``.eml`` file in the outbox.
+
+Mail that one person's action causes (address confirmation, password resets, notices of account
+changes, invitations to an organisation or a jury) is not sent inside the request: ``queue_mail`` makes a
+background job of kind ``mail``, which calls the function ``MAILS`` names for it with the params it was
+queued with. So a slow or failing mail server neither slows a page nor turns it into an error (the job
+fails, the log says why, and the person can ask again), a reset request does the same work whether or not
+the address has an account (the job finds out), and a link's secret is made when the message is written:
+job rows hold ids and addresses, never tokens. Mail to many people at once (reminders, outcomes,
+certificate links) runs inside jobs of its own.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +18,7 @@ import uuid
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -68,3 +79,35 @@ def _send_smtp(message: EmailMessage) -> None:
 def external_url(path: str) -> str:
     """An absolute link for mail, built from BASE_URL and never from the request's Host header."""
     return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+MAILS = {
+    "verify_email": "judging.accounts.services:mail_verification",
+    "register_existing": "judging.accounts.services:mail_existing_holder",
+    "reset_password": "judging.accounts.services:mail_reset",
+    "password_changed": "judging.accounts.services:mail_password_changed",
+    "confirm_email_change": "judging.accounts.services:mail_email_change",
+    "email_changed": "judging.accounts.services:mail_email_changed",
+    "organisation_invitation": "judging.accounts.organisation_services:mail_invitation",
+    "two_factor_changed": "judging.accounts.two_factor:mail_change",
+    "judge_invitation": "judging.assignments.judge_services:mail_invitation",
+}
+
+
+def queue_mail(mail: str, *, challenge: Any = None, **params: Any) -> None:
+    """Queue the mail ``mail`` (a key of ``MAILS``) with JSON-ready ``params``, as a job of ``challenge``
+    if given. Side effects: a job row and a commit, then the back-end's hand-over."""
+    from judging import jobs
+
+    if mail not in MAILS:
+        raise KeyError(mail)
+    jobs.enqueue("mail", {"mail": mail, **params}, challenge=challenge)
+
+
+def mail_task(run: Any) -> dict[str, Any]:
+    """The ``mail`` job: write and send the message (or nothing, when there is nobody to mail any more)."""
+    from judging.jobs.registry import resolve
+
+    params = dict(run.params)
+    sent = resolve(MAILS[params.pop("mail")])(**params)
+    return {"sent": bool(sent)}

@@ -16,14 +16,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from judging import audit
-from judging.accounts.account_mail import queue_mail
 from judging.accounts.models import Organisation, OrganisationInvitation, User, user_by_email
 from judging.accounts.services import LinkProblem, mail_link, normalise_email, read_link
 from judging.core.text import normalise_name, word_count
 from judging.database import begin_write, utcnow
 from judging.errors import DomainError, NotAllowed
 from judging.extensions import db
-from judging.mail import send_template
+from judging.mail import queue_mail, send_template
 from judging.templating import valid_country
 from judging.tokens import fingerprint, make_token
 

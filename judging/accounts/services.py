@@ -3,7 +3,7 @@ edit the profile, create an administrator.
 
 Services never touch ``request``, ``session`` or ``current_user``: the views sign people in and out with
 Flask-Login around these calls. Each public function commits at most once and queues its mail after the
-commit (``account_mail.queue_mail``: a background job writes and sends it), so a refused action leaves no
+commit (``judging.mail.queue_mail``: a background job writes and sends it), so a refused action leaves no
 row and no message behind. The ``mail_*`` functions are what those jobs call. Links in mail come from
 BASE_URL (``external_url``). Single use comes from binding each token to a fingerprint of the state its
 use changes.
@@ -16,14 +16,13 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from judging import audit
-from judging.accounts.account_mail import queue_mail
 from judging.accounts.models import User, user_by_email
 from judging.accounts.passwords import hash_password, needs_rehash, verify_password
 from judging.database import begin_write, utcnow
 from judging.errors import DomainError
 from judging.extensions import db
 from judging.i18n import known_zones
-from judging.mail import external_url, send_template
+from judging.mail import external_url, queue_mail, send_template
 from judging.templating import valid_country
 from judging.tokens import TokenError, fingerprint, make_token, read_token
 

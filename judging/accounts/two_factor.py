@@ -33,13 +33,12 @@ from sqlalchemy import Text, cast, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from judging import security_log
-from judging.accounts.account_mail import queue_mail
 from judging.accounts.models import User
 from judging.accounts.passwords import verify_password
 from judging.database import utcnow
 from judging.errors import DomainError
 from judging.extensions import db
-from judging.mail import send_template
+from judging.mail import queue_mail, send_template
 
 STEP_SECONDS = 30
 DRIFT_STEPS = 1

@@ -34,7 +34,7 @@ from judging.challenges.models import Challenge
 from judging.database import utcnow
 from judging.errors import DomainError
 from judging.extensions import db
-from judging.mail import send_template
+from judging.mail import queue_mail, send_template
 
 RESEND_INTERVAL = timedelta(minutes=10)
 
@@ -94,7 +94,7 @@ def invite_judge(challenge: Challenge, details: JudgeDetails, *, actor: User) ->
         raise DomainError(_already_on_jury(existing), "email")
     judge = _place(challenge, judge_fields(challenge, details), actor=actor)
     db.session.commit()
-    mail_invitation(judge, actor=actor)
+    _queue_invitation(judge, actor=actor)
     return judge
 
 
@@ -118,7 +118,7 @@ def import_judges(challenge: Challenge, csv_text: str, *, actor: User) -> list[J
     judges = [_place(challenge, judge_fields(challenge, details), actor=actor) for _line, details in rows]
     db.session.commit()
     for judge in judges:
-        mail_invitation(judge, actor=actor)
+        _queue_invitation(judge, actor=actor)
     return judges
 
 
@@ -142,7 +142,7 @@ def resend_invitation(judge: Judge, *, actor: User) -> None:
     judge.last_invited_at = utcnow()
     audit.record("judge.resend", judge, actor=actor, challenge_id=judge.challenge_id)
     db.session.commit()
-    mail_invitation(judge, actor=actor)
+    _queue_invitation(judge, actor=actor)
 
 
 def revoke_judge(judge: Judge, *, actor: User) -> int:
@@ -242,7 +242,22 @@ def _mail_language(judge: Judge, actor: User | None) -> str | None:
     return None
 
 
-def mail_invitation(judge: Judge, *, actor: User | None) -> None:
+def _queue_invitation(judge: Judge, *, actor: User | None) -> None:
+    queue_mail(
+        "judge_invitation",
+        challenge=judge.challenge,
+        judge_id=judge.id,
+        actor_id=actor.id if actor is not None else None,
+    )
+
+
+def mail_invitation(judge_id: int, actor_id: int | None) -> bool:
+    """Mail a pending invitation's link (the ``judge_invitation`` mail); nothing once it is answered or
+    revoked."""
+    judge = db.session.get(Judge, judge_id)
+    if judge is None or judge.status is not JudgeStatus.INVITED:
+        return False
+    actor = db.session.get(User, actor_id) if actor_id is not None else None
     send_template(
         judge.email,
         "judge_invitation",
@@ -253,3 +268,4 @@ def mail_invitation(judge: Judge, *, actor: User | None) -> None:
         link=mail_link("judging.invitation", token=invitation_token(judge)),
         validity=validity_text(),
     )
+    return True

@@ -34,7 +34,7 @@ KINDS: dict[str, Kind] = {
         _l("Reminders to judges"),
         "judging.scoring.reminders:round_link",
     ),
-    "accounts.mail": Kind("judging.accounts.account_mail:mail_task", _l("Account mail")),
+    "mail": Kind("judging.mail:mail_task", _l("Mail")),
     "results.release": Kind(
         "judging.results.release_jobs:release_task",
         _l("Telling entrants whether they go through"),

@@ -369,3 +369,28 @@ def test_the_organisers_terms_are_shown_to_judges(client, world):
 
     assert "Never <strong>share</strong> an entry." in page
     assert "You accepted these terms on" in page
+
+
+def test_inviting_while_the_mail_server_is_down_invites_and_shows_the_failed_mail(
+    app, client, world, outbox, monkeypatch
+):
+    from judging.jobs import Job, JobStatus
+    from tests.ops.faults_kit import free_port
+
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nothing listens there
+    judge = invite(client, world)  # answers with the jury page, not an error
+
+    assert judge.status is JudgeStatus.INVITED
+    job = db.session.scalars(select(Job).where(Job.kind == "mail")).one()
+    assert (job.status, job.challenge_id, job.params) == (
+        JobStatus.FAILED,
+        world.challenge.id,
+        {"mail": "judge_invitation", "judge_id": judge.id, "actor_id": world.organiser.id},
+    )
+    page = text(login(client, world.organiser).get(f"/manage/sme-awards/jobs/{job.id}"))
+    assert "Mail" in page and "Retry" in page
+
+    monkeypatch.delitem(app.config, "MAIL_SERVER")  # the server is back: retrying sends the invitation
+    client.post(f"/manage/sme-awards/jobs/{job.id}/retry")
+    assert len(mails_to(outbox(), "nia@jury.example")) == 1
