@@ -22,6 +22,7 @@ from judging.challenges.manage_views import load_managed, show_error
 from judging.challenges.models import Challenge
 from judging.errors import DomainError
 from judging.extensions import db
+from judging.jobs import Job, JobStatus
 
 bp = Blueprint("jury", __name__, url_prefix="/manage")
 
@@ -50,6 +51,18 @@ def _judge(challenge: Challenge, judge_id: int) -> Judge:
     return judge
 
 
+def _unsent_invitations(challenge: Challenge) -> dict[int, Job]:
+    """The failed job of each judge whose latest invitation mail could not be sent, by judge id."""
+    latest: dict[int, Job] = {}
+    for job in db.session.scalars(
+        select(Job).where(Job.challenge_id == challenge.id, Job.kind == "mail").order_by(Job.id)
+    ):
+        params = job.params or {}
+        if params.get("mail") == "judge_invitation" and isinstance(params.get("judge_id"), int):
+            latest[params["judge_id"]] = job
+    return {judge_id: job for judge_id, job in latest.items() if job.status is JobStatus.FAILED}
+
+
 @bp.route("/<slug>/jury")
 @login_required
 def judges(slug: str):
@@ -62,6 +75,7 @@ def judges(slug: str):
         "jury/judges.html",
         challenge=challenge,
         judges=members,
+        unsent=_unsent_invitations(challenge),
         counts=counts,
         ready=ready,
         status_text=status_text,

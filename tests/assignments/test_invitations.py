@@ -388,9 +388,12 @@ def test_inviting_while_the_mail_server_is_down_invites_and_shows_the_failed_mai
         world.challenge.id,
         {"mail": "judge_invitation", "judge_id": judge.id, "actor_id": world.organiser.id},
     )
-    page = text(login(client, world.organiser).get(f"/manage/sme-awards/jobs/{job.id}"))
+    jury = login(client, world.organiser).get("/manage/sme-awards/jury").get_data(as_text=True)
+    assert f'href="/manage/sme-awards/jobs/{job.id}">The invitation mail could not be sent' in jury
+    page = text(client.get(f"/manage/sme-awards/jobs/{job.id}"))
     assert "Mail" in page and "Retry" in page
 
     monkeypatch.delitem(app.config, "MAIL_SERVER")  # the server is back: retrying sends the invitation
     client.post(f"/manage/sme-awards/jobs/{job.id}/retry")
     assert len(mails_to(outbox(), "nia@jury.example")) == 1
+    assert "could not be sent" not in client.get("/manage/sme-awards/jury").get_data(as_text=True)
