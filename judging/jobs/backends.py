@@ -8,6 +8,9 @@ Threads: ``JOBS_THREADS`` workers per process; a restart loses queued and runnin
 as stopped, see ``services.refresh``). RQ: jobs wait in Redis on the ``JOBS_QUEUE`` queue until a
 ``flask --app judging worker`` process takes them; each runs in a forked work-horse. When a work-horse dies
 (killed, out of memory), ``JudgingWorker`` marks the job FAILED at once.
+
+Quick kinds (a mail someone waits for) have a lane of their own, so they never wait behind a long build: a
+second small thread pool, or a second RQ queue (``<JOBS_QUEUE>-quick``) that every worker checks first.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ log = logging.getLogger(__name__)
 BACKENDS = ("inline", "threads", "rq")
 RQ_FUNCTION = "judging.jobs.backends.run_rq_job"
 
-_pool: tuple[int, ThreadPoolExecutor] | None = None
+QUICK_THREADS = 2
+_pools: dict[bool, tuple[int, ThreadPoolExecutor]] = {}
 _pool_lock = threading.Lock()
 _worker_app: tuple[int, Flask] | None = None
 
@@ -52,16 +56,17 @@ def run_in_context(app: Flask, job_id: int) -> None:
             db.session.rollback()
 
 
-def start(app: Flask, name: str, job_id: int) -> str | None:
-    """Hand the job to back-end ``name``; the back-end's id for it (RQ), or None."""
+def start(app: Flask, name: str, job_id: int, *, quick: bool = False) -> str | None:
+    """Hand the job to back-end ``name`` (in the quick lane when ``quick``); the back-end's id for it
+    (RQ), or None."""
     if name == "inline":
         run_in_context(app, job_id)
         db.session.expire_all()  # the job committed in its own session: reload what the caller holds
         return None
     if name == "threads":
-        _executor(app).submit(run_in_context, app, job_id)
+        _executor(app, quick=quick).submit(run_in_context, app, job_id)
         return None
-    rq_job = queue(app).enqueue(
+    rq_job = queue(app, quick=quick).enqueue(
         RQ_FUNCTION,
         job_id,
         job_timeout=int(app.config["JOBS_TIMEOUT_SECONDS"]),
@@ -71,14 +76,15 @@ def start(app: Flask, name: str, job_id: int) -> str | None:
     return rq_job.id
 
 
-def _executor(app: Flask) -> ThreadPoolExecutor:
-    """This process's pool (made again after a fork, e.g. in a gunicorn worker)."""
-    global _pool
+def _executor(app: Flask, *, quick: bool = False) -> ThreadPoolExecutor:
+    """This process's pool for long or for quick jobs (made again after a fork, e.g. in a gunicorn worker)."""
     with _pool_lock:
-        if _pool is None or _pool[0] != os.getpid():
-            workers = max(1, int(app.config.get("JOBS_THREADS") or 1))
-            _pool = (os.getpid(), ThreadPoolExecutor(max_workers=workers, thread_name_prefix="judging-job"))
-        return _pool[1]
+        found = _pools.get(quick)
+        if found is None or found[0] != os.getpid():
+            workers = QUICK_THREADS if quick else max(1, int(app.config.get("JOBS_THREADS") or 1))
+            prefix = "judging-quick-job" if quick else "judging-job"
+            found = _pools[quick] = (os.getpid(), ThreadPoolExecutor(workers, thread_name_prefix=prefix))
+        return found[1]
 
 
 def redis_connection(app: Flask, *, timeout: float = 10.0):
@@ -90,10 +96,15 @@ def redis_connection(app: Flask, *, timeout: float = 10.0):
     return Redis.from_url(url, socket_connect_timeout=min(2.0, timeout), socket_timeout=timeout)
 
 
-def queue(app: Flask, connection=None):
+def queue_names(app: Flask) -> list[str]:
+    """The RQ queues a worker takes jobs from, in the order it looks at them: the quick lane first."""
+    return [app.config["JOBS_QUEUE"] + "-quick", app.config["JOBS_QUEUE"]]
+
+
+def queue(app: Flask, connection=None, *, quick: bool = False):
     from rq import Queue
 
-    return Queue(app.config["JOBS_QUEUE"], connection=connection or redis_connection(app))
+    return Queue(queue_names(app)[0 if quick else 1], connection=connection or redis_connection(app))
 
 
 def rq_state(app: Flask, backend_id: str) -> tuple[str, str | None]:
@@ -138,7 +149,8 @@ def _lost_message(reason: str) -> str:
 
 
 def make_worker(app: Flask, *, queue_name: str | None = None, simple: bool = False):
-    """An RQ worker on the app's queue (``queue_name`` to override) whose jobs run in ``app``."""
+    """An RQ worker on the app's queues, the quick lane first (``queue_name``: that queue only), whose jobs
+    run in ``app``."""
     from rq import SimpleWorker, Worker
 
     global _worker_app
@@ -161,5 +173,5 @@ def make_worker(app: Flask, *, queue_name: str | None = None, simple: bool = Fal
 
     from rq import Queue
 
-    rq_queue = Queue(queue_name or app.config["JOBS_QUEUE"], connection=connection)
-    return JudgingWorker([rq_queue], connection=connection)
+    names = [queue_name] if queue_name else queue_names(app)
+    return JudgingWorker([Queue(name, connection=connection) for name in names], connection=connection)

@@ -15,7 +15,12 @@ from judging.jobs.backends import make_worker
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Run the jobs waiting now, then stop.")
-@click.option("--queue", "queue_name", default=None, help="The queue to work on (default: JOBS_QUEUE).")
+@click.option(
+    "--queue",
+    "queue_name",
+    default=None,
+    help="The one queue to work on (default: JOBS_QUEUE-quick, then JOBS_QUEUE).",
+)
 @with_appcontext
 def worker_command(burst: bool, queue_name: str | None) -> None:
     """Start an RQ worker on the job queue (needs REDIS_URL)."""
@@ -26,5 +31,6 @@ def worker_command(burst: bool, queue_name: str | None) -> None:
             "the Redis the web app uses; without it, jobs run in the web process and no worker is needed."
         )
     worker = make_worker(app, queue_name=queue_name)
-    click.echo(f"Worker {worker.name} on queue {worker.queues[0].name}" + (" (burst)" if burst else ""))
+    names = ", ".join(queue.name for queue in worker.queues)
+    click.echo(f"Worker {worker.name} on queues {names}" + (" (burst)" if burst else ""))
     worker.work(burst=burst, logging_level="INFO")

@@ -21,6 +21,7 @@ class Kind:
     task: str
     label: Any  # a lazy translated string
     link: str | None = None
+    quick: bool = False  # seconds of work someone waits for (a mail): its own lane, never behind long jobs
 
 
 KINDS: dict[str, Kind] = {
@@ -34,7 +35,7 @@ KINDS: dict[str, Kind] = {
         _l("Reminders to judges"),
         "judging.scoring.reminders:round_link",
     ),
-    "mail": Kind("judging.mail:mail_task", _l("Mail")),
+    "mail": Kind("judging.mail:mail_task", _l("Mail"), quick=True),
     "results.release": Kind(
         "judging.results.release_jobs:release_task",
         _l("Telling entrants whether they go through"),
@@ -52,6 +53,11 @@ def resolve(path: str) -> Callable[..., Any]:
     """The function named ``"package.module:function"``."""
     module, _, attribute = path.partition(":")
     return getattr(importlib.import_module(module), attribute)
+
+
+def is_quick(name: str) -> bool:
+    kind = KINDS.get(name)
+    return kind is not None and kind.quick
 
 
 def task_for(name: str) -> Callable[..., Any]:

@@ -24,7 +24,7 @@ from judging.errors import DomainError
 from judging.extensions import db
 from judging.jobs import backends, runner
 from judging.jobs.models import Job, JobStatus
-from judging.jobs.registry import kind_of
+from judging.jobs.registry import is_quick, kind_of
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def dispatch(job: Job) -> Job:
         name = backends.backend_name(app)
         job.backend = name
         db.session.commit()
-        backend_id = backends.start(app, name, job_id)
+        backend_id = backends.start(app, name, job_id, quick=is_quick(job.kind))
     except Exception as error:  # noqa: BLE001 (any failure to hand over is shown on the job's page)
         log.exception("job %d could not be queued", job_id)
         db.session.rollback()

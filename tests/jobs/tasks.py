@@ -42,3 +42,13 @@ def die_once(run: Run) -> dict[str, int]:
     if run.attempt == 1:
         os.kill(os.getpid(), signal.SIGKILL)
     return {"attempt": run.attempt}
+
+
+RELEASE = threading.Event()
+
+
+def block(run: Run) -> dict[str, object]:
+    """Hold a thread of the pool until the test sets ``RELEASE`` (a long build, as far as the pool knows)."""
+    if not RELEASE.wait(timeout=30):
+        raise JobError("Never released.")
+    return {}

@@ -51,11 +51,11 @@ def rq_app(app, monkeypatch):
     yield app
     from rq.registry import FailedJobRegistry, FinishedJobRegistry
 
-    queue = backends.queue(app)
-    for registry in (FailedJobRegistry(queue=queue), FinishedJobRegistry(queue=queue)):
-        for job_id in registry.get_job_ids():
-            registry.remove(job_id, delete_job=True)
-    queue.delete(delete_jobs=True)
+    for queue in (backends.queue(app), backends.queue(app, quick=True)):
+        for registry in (FailedJobRegistry(queue=queue), FinishedJobRegistry(queue=queue)):
+            for job_id in registry.get_job_ids():
+                registry.remove(job_id, delete_job=True)
+        queue.delete(delete_jobs=True)
 
 
 def _work(app) -> None:
@@ -75,6 +75,19 @@ def test_rq_job_waits_in_redis_until_a_worker_runs_it(rq_app, world):
     job = db.session.get(Job, job.id)
     assert (job.status, job.done, job.total, job.attempts) == (JobStatus.DONE, 3, 3, 1)
     assert job.result["thread"] == "MainThread"
+
+
+def test_a_worker_takes_quick_jobs_first(rq_app, world):
+    long = jobs.enqueue("test.count", {"steps": 1}, challenge=world.challenge)
+    quick = jobs.enqueue("test.quick", {"steps": 1}, challenge=world.challenge)
+    assert quick.backend_id in backends.queue(rq_app, quick=True).job_ids
+    assert long.backend_id in backends.queue(rq_app).job_ids
+
+    _work(rq_app)
+
+    long, quick = db.session.get(Job, long.id), db.session.get(Job, quick.id)
+    assert (long.status, quick.status) == (JobStatus.DONE, JobStatus.DONE)
+    assert quick.started_at <= long.started_at  # queued second, run first
 
 
 def test_rq_job_failing_in_its_task_shows_the_message(rq_app, world):
@@ -149,7 +162,8 @@ def test_worker_command_runs_queued_jobs_in_the_configured_app(rq_app, world, tm
     )
 
     assert finished.returncode == 0, finished.stderr
-    assert f"on queue {rq_app.config['JOBS_QUEUE']} (burst)" in finished.stdout
+    name = rq_app.config["JOBS_QUEUE"]
+    assert f"on queues {name}-quick, {name} (burst)" in finished.stdout
     db.session.expire_all()
     job = db.session.get(Job, job.id)
     assert (job.status, job.attempts, job.error) == (JobStatus.FAILED, 1, "This build no longer exists.")

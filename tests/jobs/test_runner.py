@@ -157,6 +157,33 @@ def test_threads_backend_runs_the_job_in_a_background_thread(app, monkeypatch):
     assert job.result["thread"].startswith("judging-job")
 
 
+def _wait_for(job_id: int, status: JobStatus) -> Job:
+    for _ in range(200):  # another thread commits; wait until it did (bounded, not timed)
+        db.session.expire_all()
+        if db.session.get(Job, job_id).status is status:
+            break
+        time.sleep(0.05)
+    return db.session.get(Job, job_id)
+
+
+def test_a_quick_job_runs_while_long_ones_hold_every_thread_of_the_pool(app, monkeypatch):
+    from tests.jobs.tasks import RELEASE
+
+    monkeypatch.setitem(app.config, "JOBS_INLINE", False)
+    monkeypatch.setitem(app.config, "JOBS_BACKEND", "threads")
+    RELEASE.clear()
+    try:
+        long_ids = [jobs.enqueue("test.block", {}).id for _ in range(app.config["JOBS_THREADS"] + 1)]
+        quick = _wait_for(jobs.enqueue("test.quick", {"steps": 1}).id, JobStatus.DONE)
+
+        assert quick.status is JobStatus.DONE and quick.result["thread"].startswith("judging-quick-job")
+        db.session.expire_all()
+        assert JobStatus.DONE not in {db.session.get(Job, job_id).status for job_id in long_ids}
+    finally:
+        RELEASE.set()
+    assert {_wait_for(job_id, JobStatus.DONE).status for job_id in long_ids} == {JobStatus.DONE}
+
+
 def test_unreachable_queue_fails_the_job_with_its_reason(app, monkeypatch):
     monkeypatch.setitem(app.config, "JOBS_INLINE", False)
     monkeypatch.setitem(app.config, "JOBS_BACKEND", "rq")
