@@ -29,7 +29,8 @@ def test_reminder_button_records_a_done_job_naming_the_judges(world, client, out
 def test_reminder_button_follows_a_job_queued_elsewhere_on_its_page(world, client, app, monkeypatch, outbox):
     monkeypatch.setitem(app.config, "JOBS_INLINE", False)
     monkeypatch.setitem(app.config, "JOBS_BACKEND", "threads")
-    monkeypatch.setattr(backends, "start", lambda app, name, job_id: None)  # a worker will take it later
+    # a worker will take it later
+    monkeypatch.setattr(backends, "start", lambda app, name, job_id, quick=False: None)
     login(client, world.organiser)
 
     response = client.post(f"/manage/sme-awards/rounds/{world.round.id}/reminders")
