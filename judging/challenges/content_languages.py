@@ -198,16 +198,6 @@ class Group:
     slots: list[Slot]
 
 
-def rounds_of(challenge: Challenge) -> list[Any]:
-    from judging.assignments.models import Round
-
-    return list(
-        db.session.scalars(
-            select(Round).where(Round.challenge_id == challenge.id).order_by(Round.position, Round.id)
-        )
-    )
-
-
 def live_criteria(challenge: Challenge) -> list[Any]:
     from judging.assignments.models import Round
     from judging.scoring.models import Criterion
@@ -268,6 +258,8 @@ def groups(challenge: Challenge) -> list[Group]:
     criteria: dict[int, list[Any]] = {}
     for criterion in live_criteria(challenge):
         criteria.setdefault(criterion.round_id, []).append(criterion)
+    from judging.assignments.round_services import rounds_of
+
     for round_ in rounds_of(challenge):
         result.append(Group(_("Round"), round_.name, _text_slots("round", f"round-{round_.id}", round_)))
         result += [_criterion_group(criterion) for criterion in criteria.get(round_.id, [])]
@@ -320,20 +312,27 @@ def _updated(current: dict[str, Any], slots: list[Slot], values: dict[str, str])
 def check_values(challenge: Challenge, values: dict[str, str]) -> None:
     """Refuse translated names that two categories, or two rounds, share (``DomainError`` naming the
     field)."""
+    from judging.assignments.round_services import rounds_of
+
+    repeated = _repeated(values, [f"category-{category.id}-name" for category in challenge.categories])
+    if repeated:
+        raise DomainError(_("This challenge already has a category with this name."), repeated[0])
+    repeated = _repeated(values, [f"round-{round_.id}-name" for round_ in rounds_of(challenge)])
+    if repeated:
+        name, typed = repeated
+        raise DomainError(_("Another round of this challenge is called %(name)s.", name=typed), name)
+
+
+def _repeated(values: dict[str, str], names: list[str]) -> tuple[str, str] | None:
+    """The first of the fields ``names`` whose typed text (trimmed, in any case) an earlier one has, with
+    that text; None when they all differ (blank ones never clash)."""
     seen: set[str] = set()
-    for category in challenge.categories:
-        name = f"category-{category.id}-name"
-        value = (values.get(name) or "").strip().casefold()
-        if value and value in seen:
-            raise DomainError(_("This challenge already has a category with this name."), name)
-        seen.add(value)
-    seen_rounds: set[str] = set()
-    for round_ in rounds_of(challenge):
-        name = f"round-{round_.id}-name"
+    for name in names:
         typed = (values.get(name) or "").strip()
-        if typed and typed.casefold() in seen_rounds:
-            raise DomainError(_("Another round of this challenge is called %(name)s.", name=typed), name)
-        seen_rounds.add(typed.casefold())
+        if typed and typed.casefold() in seen:
+            return name, typed
+        seen.add(typed.casefold())
+    return None
 
 
 def save_translations(challenge: Challenge, language: str, values: dict[str, str], *, actor: User) -> int:
