@@ -4,6 +4,8 @@ In this process and in fresh ones:
 
 - one certificate after warm-up (median) against a minimal document (one line of text) rendered with the
   same reused font configuration and stylesheet, measured alternately so a busy machine slows both alike;
+  and, for reference, the content every certificate must carry set as plain paragraphs with no design,
+  and both again with the demo's logo and signature images;
 - the first render in a fresh process (a subprocess importing the module and rendering one certificate);
 - 1,000 certificates with ``render_batch`` (2 worker processes) against rendering them one by one with
   WeasyPrint's defaults (new HTML and CSS each time, no shared font configuration, one process), measured
@@ -20,6 +22,8 @@ Prints ``name: value unit (ratio x floor)`` lines; exits 1 when a target is miss
 from __future__ import annotations
 
 import argparse
+import base64
+import dataclasses
 import os
 import resource
 import statistics
@@ -27,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -68,8 +73,35 @@ def items(count: int) -> list[render.CertificateData]:
     ]
 
 
-def single() -> tuple[float, float, float, float]:
-    """Median wall and CPU seconds of one certificate and of a minimal document, alternating, warmed up.
+def unstyled(data: render.CertificateData) -> str:
+    """The content a certificate must carry, one paragraph each and no design: the title line, the
+    recipient, award, category, challenge and date, each signatory's name and title, the verification
+    code and its QR code. A reference only: what the required content costs before any design."""
+    from markupsafe import escape
+
+    texts = [data.title_line, data.recipient, data.award, data.category, data.challenge_title]
+    texts += [data.issued_on, *(text for pair in data.signatories for text in pair)]
+    texts += [render.grouped_code(data.code)]
+    body = "".join(f"<p>{escape(text)}</p>" for text in texts if text)
+    qr = render._qr_svg(data.verify_url, "#000")
+    images = "".join(f'<img src="{escape(uri)}" alt="">' for uri in (data.logo, data.signature) if uri)
+    size = "<style>img, svg { width: 20mm; height: 20mm }</style>"  # the images' size, and nothing else
+    return f"<!DOCTYPE html><html><head>{size}</head><body>{images}{qr}{body}</body></html>"
+
+
+def with_images(data: render.CertificateData) -> render.CertificateData:
+    """``data`` with the demo programme's logo and signature (SVG), as an organiser may set them."""
+    from judging.demo.jury import LOGO_SVG, SIGNATURE_SVG
+
+    def uri(svg: bytes) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+    return dataclasses.replace(data, logo=uri(LOGO_SVG), signature=uri(SIGNATURE_SVG))
+
+
+def single() -> dict[str, tuple[float, float]]:
+    """Median wall and CPU seconds of one certificate, of a minimal document and of the certificate's
+    required content unstyled (:func:`unstyled`), alternating, warmed up.
 
     CPU time (``time.process_time``) is what the target is checked on: other processes on the machine
     change it much less than wall time.
@@ -78,22 +110,31 @@ def single() -> tuple[float, float, float, float]:
 
     fonts, css = render.shared_settings()
     data = render.sample_data("achievement")
+    imaged = with_images(data)
+    images: dict = {}  # the image cache, as render_pdf keeps one
 
-    def minimal() -> bytes:
-        return HTML(string="<p>Certificate</p>").write_pdf(stylesheets=[css], font_config=fonts)
+    def plain(html: str) -> bytes:
+        return HTML(string=html).write_pdf(stylesheets=[css], font_config=fonts, cache=images)
 
+    jobs = {
+        "certificate": lambda: render.render_pdf(data),
+        "minimal": lambda: HTML(string="<p>Certificate</p>").write_pdf(stylesheets=[css], font_config=fonts),
+        "unstyled": partial(plain, unstyled(data)),
+        "certificate with images": lambda: render.render_pdf(imaged),
+        "unstyled with images": partial(plain, unstyled(imaged)),
+    }
     for _ in range(5):
-        render.render_pdf(data), minimal()
-    wall: dict[str, list[float]] = {"certificate": [], "minimal": []}
-    cpu: dict[str, list[float]] = {"certificate": [], "minimal": []}
+        for job in jobs.values():
+            job()
+    wall: dict[str, list[float]] = {name: [] for name in jobs}
+    cpu: dict[str, list[float]] = {name: [] for name in jobs}
     for _ in range(25):
-        for name, job in (("certificate", lambda: render.render_pdf(data)), ("minimal", minimal)):
+        for name, job in jobs.items():
             start, start_cpu = time.perf_counter(), time.process_time()
             job()
             wall[name].append(time.perf_counter() - start)
             cpu[name].append(time.process_time() - start_cpu)
-    med = statistics.median
-    return med(wall["certificate"]), med(wall["minimal"]), med(cpu["certificate"]), med(cpu["minimal"])
+    return {name: (statistics.median(wall[name]), statistics.median(cpu[name])) for name in jobs}
 
 
 FIRST = """
@@ -152,7 +193,8 @@ def main() -> int:
     line("cpus", str(os.cpu_count()))
     line("load average (1 min) at start", f"{os.getloadavg()[0]:.2f}")
 
-    certificate, floor, certificate_cpu, floor_cpu = single()
+    times = single()
+    (certificate, certificate_cpu), (floor, floor_cpu) = times["certificate"], times["minimal"]
     line("minimal document (wall)", f"{floor * 1000:.1f} ms")
     line(
         "one certificate (median, warm, wall)", f"{certificate * 1000:.1f} ms", certificate / floor, "minimal"
@@ -162,6 +204,17 @@ def main() -> int:
     line("one certificate (median, warm, CPU)", f"{certificate_cpu * 1000:.1f} ms", ratio, "minimal")
     if ratio > TARGET_SINGLE:
         failed.append("single")
+    for name, label in (
+        ("unstyled", "required content unstyled, for reference"),
+        ("certificate with images", "one certificate with a logo and a signature image"),
+        ("unstyled with images", "required content unstyled, with a logo and a signature image"),
+    ):
+        line(
+            f"{label} (median, warm, CPU)",
+            f"{times[name][1] * 1000:.1f} ms",
+            times[name][1] / floor_cpu,
+            "minimal",
+        )
 
     total, imported, rendered = first_render()
     line("first render, fresh process (whole subprocess)", f"{total:.2f} s")

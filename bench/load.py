@@ -9,7 +9,10 @@ challenge list and the published results.
 
 Then each page alone, ``SOLO_CLIENTS`` clients for a few seconds, and the floor: a bare Flask app under
 the same gunicorn settings answering the same status with a body of the same size, loaded the same way.
-The ratio is the page's throughput over its floor's.
+The ratio is the page's throughput over its floor's. For the judge's pages, a second reference: the
+application itself under the same settings, answering a signed-in page that holds a CSRF token (GET) or
+checks one (POST) and does nothing else (``SIGNED_FLOOR_APP``), so the figures separate what every
+signed-in page costs (session, user, request hooks) from what the page's own code costs.
 
 Checks, after the server has stopped: no 5xx, no unexpected status, and every acknowledged write (a
 save answered with a redirect) is in the database with the values last acknowledged (a sheet's version
@@ -316,6 +319,78 @@ def page(name):
 '''
 
 
+SIGNED_FLOOR_APP = '''"""The application with one page more: signed in, with a CSRF token, and no page code.
+
+A GET answers a form holding a fresh CSRF token, padded to the measured page's size; a POST checks the
+token (the application's CSRF protection) and answers 303. Every request hook of the application runs:
+the session, the signed-in user's row, the language, the security headers.
+"""
+import json
+from pathlib import Path
+
+from flask import Blueprint, Response, redirect
+from flask_login import login_required
+from flask_wtf.csrf import generate_csrf
+
+from judging import create_app
+
+PAGES = json.loads((Path(__file__).parent / "pages.json").read_text())
+floor = Blueprint("floor", __name__)
+
+
+@floor.route("/floor/<name>", methods=["GET", "POST"])
+@login_required
+def page(name):
+    status, body = PAGES[name]
+    if status == 200:
+        form = f\'<input name="csrf_token" type="hidden" value="{generate_csrf()}">\'
+        return Response(form + body[len(form):], status=200)
+    return redirect("/floor/" + name, 303)
+
+
+app = create_app()
+app.register_blueprint(floor)
+'''
+
+
+def run_signed_floors(
+    folder: Path, env: dict[str, str], pages: list[str], cookies: list[str], seconds: float
+) -> dict[str, float]:
+    """Per judge page, the requests per second of :data:`SIGNED_FLOOR_APP` with ``SOLO_CLIENTS`` judges.
+
+    ``pages.json`` is the one :func:`run_floors` wrote. The highest throughput any signed-in page with a
+    form can reach on this machine: what a judge's page costs beyond it is the page's own code.
+    """
+    (folder / "signed_app.py").write_text(SIGNED_FLOOR_APP)
+    slugs = {page: re.sub(r"\W+", "-", page) for page in pages}
+    rates: dict[str, float] = {}
+    samples: list[Sample] = []
+    env = {**env, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    with Server("signed_app:app", env=env, cwd=folder, log=folder / "signed.log", ready_path="/") as server:
+        clients = [Client(server.port, samples) for _ in cookies]
+        tokens = {}
+        for client, cookie in zip(clients, cookies, strict=True):
+            client.cookies["session"] = cookie
+            page = client.get("/floor/" + slugs["sheet GET"], "signed floor warm-up")
+            tokens[id(client)] = inputs(page.body).get("csrf_token", "")
+        for page in pages:
+            path = "/floor/" + slugs[page]
+            if page.endswith("POST"):
+                actions = [
+                    lambda c=c, p=path, k=page: c.post(p, {"csrf_token": tokens[id(c)]}, k) for c in clients
+                ]
+            else:
+                actions = [lambda c=c, p=path, k=page: c.get(p, k) for c in clients]
+            start = run_clients(actions, seconds)
+            rates[page] = throughput(samples, page, start, seconds)
+        wrong = sorted({(s.kind, s.status) for s in samples if s.status not in (200, 303)})
+        for client in clients:
+            client.close()
+    if wrong:
+        raise RuntimeError(f"signed-in floor answered {wrong}; see {folder / 'signed.log'}")
+    return rates
+
+
 def _floor_request(client: Client, path: str, page: str):
     if page.endswith("POST"):
         return lambda: client.post(path, {"a": "b"}, page)
@@ -459,6 +534,9 @@ def main(seconds: float) -> int:
         for person in [*everyone, *solo_judges, *solo_entrants, *solo_visitors]:
             person.client.close()
     floors = run_floors(folder, {page: ledger.bodies[page] for page in phases if page in ledger.bodies}, solo)
+    signed = JUDGE_CLIENTS + SOLO_CLIENTS
+    cookies = [cookie for _, cookie in programme.judges[signed : signed + SOLO_CLIENTS]]
+    signed_floors = run_signed_floors(folder, env, [p for p in JUDGE_PAGES if p in floors], cookies, solo)
     acknowledged, mismatches = check_database(app, ledger)
     return report(
         samples + solo_samples,
@@ -467,6 +545,7 @@ def main(seconds: float) -> int:
         mixed_end,
         solo_rates,
         floors,
+        signed_floors,
         ledger,
         acknowledged,
         mismatches,
@@ -476,7 +555,18 @@ def main(seconds: float) -> int:
 
 
 def report(
-    all_samples, samples, start, end, solo_rates, floors, ledger, acknowledged, mismatches, folder, begun
+    all_samples,
+    samples,
+    start,
+    end,
+    solo_rates,
+    floors,
+    signed_floors,
+    ledger,
+    acknowledged,
+    mismatches,
+    folder,
+    begun,
 ):
     elapsed = max(end - start, 1e-9)
     clients = JUDGE_CLIENTS + ENTRANT_CLIENTS + VISITOR_CLIENTS
@@ -499,6 +589,19 @@ def report(
         target = " (target >= 0.5)" if page in JUDGE_PAGES else ""
         line(f"{page} alone, {SOLO_CLIENTS} clients{target}", f"{solo:.1f} req/s", ratio)
         line(f"{page} floor (bare Flask, same status and size, same gunicorn)", f"{floor:.1f} req/s")
+        if page in signed_floors:
+            signed = signed_floors[page]
+            line(
+                f"{page} signed-in floor (the application, signed in, CSRF token, no page code)",
+                f"{signed:.1f} req/s",
+                signed / floor if floor else None,
+            )
+            line(
+                f"{page} against the signed-in floor",
+                f"{solo:.1f} req/s",
+                solo / signed if signed else None,
+                "signed-in floor",
+            )
     errors = sum(1 for s in all_samples if s.status >= 500)
     unanswered = sum(1 for s in all_samples if s.status == 0)
     line("5xx responses", str(errors))
