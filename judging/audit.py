@@ -5,6 +5,7 @@ The application only ever inserts audit rows; no code path updates or deletes th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -68,6 +69,27 @@ def changes(obj: Any, fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
         if old != new:
             before[name], after[name] = old, new
     return before, after
+
+
+def update(
+    obj: Any,
+    fields: dict[str, Any],
+    action: str,
+    *,
+    actor: User | None,
+    challenge_id: int | None = None,
+    describe: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Set each field of ``obj`` whose value changes and record one ``action`` event with the old and
+    new values (as ``describe`` shows them, when given); when nothing changes, nothing is written.
+    Returns the changed fields' new values. The caller commits."""
+    before, after = changes(obj, fields)
+    if after:
+        for name, value in after.items():
+            setattr(obj, name, value)
+        shown = describe or (lambda values: values)
+        record(action, obj, actor=actor, challenge_id=challenge_id, before=shown(before), after=shown(after))
+    return after
 
 
 def _jsonable(values: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -189,20 +189,8 @@ def update_judge(judge: Judge, details: JudgeDetails, *, actor: User) -> None:
         if judge_by_email(challenge, str(fields["email"])) is not None:
             raise DomainError(_("Another judge of this challenge uses this address."), "email")
     check_capacity(judge, details.capacity)
-    before, after = audit.changes(judge, fields)
-    if not after:
-        return
-    for name, value in after.items():
-        setattr(judge, name, value)
-    audit.record(
-        "judge.update",
-        judge,
-        actor=actor,
-        challenge_id=challenge.id,
-        before=describe(before),
-        after=describe(after),
-    )
-    db.session.commit()
+    if audit.update(judge, fields, "judge.update", actor=actor, challenge_id=challenge.id, describe=describe):
+        db.session.commit()
 
 
 def update_jury_settings(
@@ -216,14 +204,9 @@ def update_jury_settings(
         "judging_terms": (judging_terms or "").strip() or None,
         "conflict_same_country": bool(conflict_same_country),
     }
-    before, after = audit.changes(challenge, fields)
+    after = audit.update(challenge, fields, "jury.settings", actor=actor, challenge_id=challenge.id)
     if not after:
         return
-    for name, value in after.items():
-        setattr(challenge, name, value)
-    audit.record(
-        "jury.settings", challenge, actor=actor, challenge_id=challenge.id, before=before, after=after
-    )
     db.session.commit()
     if after.get("conflict_same_country"):
         detect_conflicts(challenge, actor=actor)

@@ -110,15 +110,8 @@ def create_round(challenge: Challenge, details: RoundDetails, *, actor: User) ->
 def update_round(round_: Round, details: RoundDetails, *, actor: User) -> None:
     """Change a round's name, panel size, blind and bridge settings and window."""
     fields = _fields(round_.challenge, details, round_)
-    before, after = audit.changes(round_, fields)
-    if not after:
-        return
-    for name, value in after.items():
-        setattr(round_, name, value)
-    audit.record(
-        "round.update", round_, actor=actor, challenge_id=round_.challenge_id, before=before, after=after
-    )
-    db.session.commit()
+    if audit.update(round_, fields, "round.update", actor=actor, challenge_id=round_.challenge_id):
+        db.session.commit()
 
 
 def assignment_count(round_: Round) -> int:

@@ -239,17 +239,5 @@ def update_results_settings(
         "winners_per_category": winners_per_category,
         "feedback_to_entrants": bool(feedback_to_entrants),
     }
-    before, after = audit.changes(challenge, fields)
-    if not after:
-        return
-    for name, value in after.items():
-        setattr(challenge, name, value)
-    audit.record(
-        "challenge.results_settings",
-        challenge,
-        actor=actor,
-        challenge_id=challenge.id,
-        before=before,
-        after=after,
-    )
-    db.session.commit()
+    if audit.update(challenge, fields, "challenge.results_settings", actor=actor, challenge_id=challenge.id):
+        db.session.commit()

@@ -191,20 +191,8 @@ def update_ranking_settings(
     if cutoff is not None and cutoff < 1:
         raise DomainError(_("The cut-off must be at least 1, or left empty."), "cutoff")
     fields = {"ranking_method": method.value, "tie_break": rules, "shortlist_size": cutoff}
-    before, after = audit.changes(round_, fields)
-    if not after:
-        return
-    for name, value in fields.items():
-        setattr(round_, name, value)
-    audit.record(
-        "round.ranking_settings",
-        round_,
-        actor=actor,
-        challenge_id=round_.challenge_id,
-        before=before,
-        after=after,
-    )
-    db.session.commit()
+    if audit.update(round_, fields, "round.ranking_settings", actor=actor, challenge_id=round_.challenge_id):
+        db.session.commit()
 
 
 # --- judges ------------------------------------------------------------------------------------------
