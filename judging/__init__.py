@@ -148,9 +148,11 @@ def register_blueprints(app: Flask) -> None:
     from judging.ops.health import bp as health_bp
 
     app.register_blueprint(health_bp)
+    from judging.jobs.site_views import bp as site_jobs_bp
     from judging.jobs.views import bp as jobs_bp
 
-    app.register_blueprint(jobs_bp)
+    for blueprint in (jobs_bp, site_jobs_bp):
+        app.register_blueprint(blueprint)
     from judging.i18n import init_language_picker
 
     init_language_picker(app)

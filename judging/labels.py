@@ -119,6 +119,20 @@ def _certificate_labels() -> dict[enum.Enum, object]:
 LABELS.update(_certificate_labels())
 
 
+def _job_labels() -> dict[enum.Enum, object]:
+    from judging.jobs.models import JobStatus
+
+    return {
+        JobStatus.QUEUED: lazy_pgettext("job status", "Waiting"),
+        JobStatus.RUNNING: lazy_pgettext("job status", "Running"),
+        JobStatus.DONE: lazy_pgettext("job status", "Done"),
+        JobStatus.FAILED: lazy_pgettext("job status", "Failed"),
+    }
+
+
+LABELS.update(_job_labels())
+
+
 def outcome_label(challenge: object, outcome: enum.Enum | None) -> str:
     """The name the challenge gives this outcome: the organisers' own label when they renamed it,
     otherwise the translated default."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import uuid
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -22,6 +23,8 @@ from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from judging.database import utcnow
 
@@ -81,16 +84,52 @@ def external_url(path: str) -> str:
     return current_app.config["BASE_URL"].rstrip("/") + path
 
 
+@dataclass(frozen=True)
+class Mail:
+    """A mail sent by a ``mail`` job: ``sender`` names the function (``"module:function"``) that writes
+    and sends it, ``label`` says what it is on job pages, ``to`` names the param giving its recipient (an
+    address, or the id of a record in ``_RECIPIENTS``)."""
+
+    sender: str
+    label: Any  # a lazy translated string
+    to: str
+
+
 MAILS = {
-    "verify_email": "judging.accounts.services:mail_verification",
-    "register_existing": "judging.accounts.services:mail_existing_holder",
-    "reset_password": "judging.accounts.services:mail_reset",
-    "password_changed": "judging.accounts.services:mail_password_changed",
-    "confirm_email_change": "judging.accounts.services:mail_email_change",
-    "email_changed": "judging.accounts.services:mail_email_changed",
-    "organisation_invitation": "judging.accounts.organisation_services:mail_invitation",
-    "two_factor_changed": "judging.accounts.two_factor:mail_change",
-    "judge_invitation": "judging.assignments.judge_services:mail_invitation",
+    "verify_email": Mail(
+        "judging.accounts.services:mail_verification", _l("Address confirmation"), "user_id"
+    ),
+    "register_existing": Mail(
+        "judging.accounts.services:mail_existing_holder", _l("Registration with a used address"), "user_id"
+    ),
+    "reset_password": Mail("judging.accounts.services:mail_reset", _l("Password reset"), "email"),
+    "password_changed": Mail(
+        "judging.accounts.services:mail_password_changed", _l("Password changed"), "user_id"
+    ),
+    "confirm_email_change": Mail(
+        "judging.accounts.services:mail_email_change", _l("New address confirmation"), "new_email"
+    ),
+    "email_changed": Mail(
+        "judging.accounts.services:mail_email_changed", _l("Address changed"), "old_address"
+    ),
+    "organisation_invitation": Mail(
+        "judging.accounts.organisation_services:mail_invitation",
+        _l("Invitation to an organisation"),
+        "invitation_id",
+    ),
+    "two_factor_changed": Mail(
+        "judging.accounts.two_factor:mail_change", _l("Two-step sign-in changed"), "user_id"
+    ),
+    "judge_invitation": Mail(
+        "judging.assignments.judge_services:mail_invitation", _l("Jury invitation"), "judge_id"
+    ),
+}
+
+# Params that name a record rather than an address: the record whose ``email`` the mail goes to.
+_RECIPIENTS = {
+    "user_id": "judging.accounts.models:User",
+    "invitation_id": "judging.accounts.models:OrganisationInvitation",
+    "judge_id": "judging.assignments.models:Judge",
 }
 
 
@@ -109,5 +148,46 @@ def mail_task(run: Any) -> dict[str, Any]:
     from judging.jobs.registry import resolve
 
     params = dict(run.params)
-    sent = resolve(MAILS[params.pop("mail")])(**params)
+    sent = resolve(MAILS[params.pop("mail")].sender)(**params)
     return {"sent": bool(sent)}
+
+
+def recipients(jobs: list[Any]) -> dict[int, str]:
+    """The address each ``mail`` job of ``jobs`` writes to, by job id; one query per kind of record
+    named by id (a job whose record is gone has none)."""
+    from sqlalchemy import select
+
+    from judging.extensions import db
+    from judging.jobs.registry import resolve
+
+    found: dict[int, str] = {}
+    wanted: dict[str, dict[int, list[int]]] = {}  # record param -> record id -> job ids
+    for job in jobs:
+        mail = MAILS.get(job.params.get("mail", ""))
+        value = job.params.get(mail.to) if mail is not None else None
+        if value is None:
+            continue
+        if mail.to in _RECIPIENTS:
+            wanted.setdefault(mail.to, {}).setdefault(value, []).append(job.id)
+        else:
+            found[job.id] = str(value)
+    for param, by_id in wanted.items():
+        model = resolve(_RECIPIENTS[param])
+        for record_id, address in db.session.execute(
+            select(model.id, model.email).where(model.id.in_(list(by_id)))
+        ):
+            found.update(dict.fromkeys(by_id[record_id], address))
+    return found
+
+
+def job_details(jobs: list[Any]) -> dict[int, str]:
+    """What each ``mail`` job sends and to whom, by job id, for its page and the list of jobs."""
+    addresses = recipients(jobs)
+    details = {}
+    for job in jobs:
+        mail = MAILS.get(job.params.get("mail", ""))
+        if mail is None:
+            continue
+        to = addresses.get(job.id)
+        details[job.id] = _("%(mail)s to %(address)s", mail=mail.label, address=to) if to else str(mail.label)
+    return details

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from sqlalchemy import select
 
 from judging.audit import AuditEvent, record, update

@@ -20,6 +20,8 @@ from judging.challenges.models import Challenge, ChallengeKind
 from judging.core.lifecycle import ChallengeStatus
 from judging.errors import DomainError
 from judging.extensions import db
+from judging.jobs import JobStatus
+from judging.jobs import services as job_services
 from judging.labels import label
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
@@ -68,7 +70,10 @@ def index():
         )
     ).all()
     counts = services.entry_counts([challenge.id for challenge in challenges])
-    return render_template("manage/index.html", challenges=challenges, counts=counts)
+    failed_jobs = None
+    if permissions.is_admin(current_user):
+        failed_jobs = job_services.count_jobs((JobStatus.FAILED,))
+    return render_template("manage/index.html", challenges=challenges, counts=counts, failed_jobs=failed_jobs)
 
 
 @bp.route("/new", methods=["GET", "POST"])

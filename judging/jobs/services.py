@@ -15,6 +15,8 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
 
 from judging import audit
 from judging.accounts.models import User
@@ -140,6 +142,30 @@ def refresh(job: Job, *, now: datetime | None = None) -> Job:
         log.warning("job %d (%s) marked failed: %s", job.id, job.kind, reason)
         db.session.refresh(job)
     return job
+
+
+def site_job(job_id: int) -> Job | None:
+    """The job with this id if it belongs to no challenge (mail about an account, for one)."""
+    job = db.session.get(Job, job_id)
+    return job if job is not None and job.challenge_id is None else None
+
+
+def _listed(query: Select, statuses: tuple[JobStatus, ...] | None) -> Select:
+    return query.where(Job.status.in_(statuses)) if statuses else query
+
+
+def count_jobs(statuses: tuple[JobStatus, ...] | None = None) -> int:
+    """How many jobs of the whole site there are (of these statuses, when given)."""
+    return db.session.scalar(_listed(select(func.count()).select_from(Job), statuses)) or 0
+
+
+def list_jobs(
+    statuses: tuple[JobStatus, ...] | None = None, *, offset: int = 0, limit: int = 100
+) -> list[Job]:
+    """The site's jobs of every challenge and of none, newest first, each with its challenge loaded."""
+    newest = (Job.created_at.desc(), Job.id.desc())
+    query = _listed(select(Job), statuses).options(joinedload(Job.challenge)).order_by(*newest)
+    return list(db.session.scalars(query.offset(offset).limit(limit)))
 
 
 def challenge_job(challenge: Challenge, job_id: int) -> Job | None:

@@ -16,7 +16,7 @@ from judging.errors import DomainError
 from judging.extensions import db
 from judging.jobs import services
 from judging.jobs.models import Job
-from judging.jobs.registry import label_for, link_for
+from judging.jobs.registry import details_for, label_for, link_for
 
 bp = Blueprint("jobs", __name__, url_prefix="/manage")
 
@@ -39,7 +39,9 @@ def job(slug: str, job_id: int):
         challenge=found.challenge,
         job=found,
         label=label_for(found.kind),
+        detail=details_for([found]).get(found.id),
         link=link_for(found),
+        retry_url=url_for("jobs.retry", slug=found.challenge.slug, job_id=found.id),
         refresh_seconds=REFRESH_SECONDS,
     )
 
