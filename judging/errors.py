@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.utils import import_string
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,13 @@ def render_unavailable():
     return response
 
 
+# Pages whose forms hold long writing, and the function that shows a refused post again as typed.
+KEEP_TYPED = {
+    "scoring.sheet": "judging.scoring.sheet_views:render_expired",
+    "submissions.edit": "judging.submissions.views:render_expired",
+}
+
+
 def init_errors(app: Flask) -> None:
     @app.errorhandler(DBAPIError)
     def database_error(error: DBAPIError):
@@ -106,11 +114,11 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        if request.endpoint == "scoring.sheet" and request.view_args:
-            # A judge may write for an hour: never lose the typed sheet to an expired token or session.
-            from judging.scoring.sheet_views import render_expired
-
-            return render_expired(**request.view_args)
+        keeper = KEEP_TYPED.get(request.endpoint or "")
+        if keeper is not None and request.view_args:
+            # A judge or an entrant may write for an hour: never lose what they typed to an expired
+            # token or session.
+            return import_string(keeper)(**request.view_args)
         return render_error(
             400,
             _(

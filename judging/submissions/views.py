@@ -20,7 +20,7 @@ from judging.extensions import db, login_manager
 from judging.labels import label
 from judging.storage import send_stored
 from judging.submissions import rules, services, storage
-from judging.submissions.forms import StartForm, entry_form
+from judging.submissions.forms import LONG_TEXTS, EntryForm, StartForm, entry_form
 from judging.submissions.models import Submission
 
 bp = Blueprint("submissions", __name__)
@@ -127,8 +127,11 @@ def view(submission_id: int):
 
 
 @bp.route("/entries/<int:submission_id>/edit", methods=["GET", "POST"])
-@login_required
 def edit(submission_id: int):
+    if not current_user.is_authenticated:
+        if request.method == "POST":
+            return render_signed_out(submission_id)
+        return current_app.login_manager.unauthorized()
     submission = load_own_submission(submission_id)
     if request.method == "GET" and not permissions.can_edit_submission(submission, current_user):
         flash(_refusal_reason(submission), "error")
@@ -163,6 +166,45 @@ def edit(submission_id: int):
     if request.method == "POST" and form.deck.data:
         form.form_errors.append(_file_not_kept(submission))
     return render_template("submissions/edit.html", submission=submission, form=form, questions=questions)
+
+
+def render_expired(submission_id: int):
+    """The form's token no longer matched (the session ended or changed): the edit form again, exactly as
+    typed, with a fresh token and nothing saved; a signed-out entrant gets :func:`render_signed_out`."""
+    if not current_user.is_authenticated:
+        return render_signed_out(submission_id)
+    submission = load_own_submission(submission_id)
+    questions = services.questions_for(submission)
+    form = entry_form(questions, max_deck_bytes=int(current_app.config["MAX_DECK_BYTES"]))
+    form.form_errors.append(
+        _("Your form expired, so nothing was saved yet. What you typed is below: check it and save again.")
+    )
+    if request.files.get("deck"):
+        form.form_errors.append(_file_not_kept(submission))
+    page = render_template("submissions/edit.html", submission=submission, form=form, questions=questions)
+    return page, 400
+
+
+def render_signed_out(submission_id: int):
+    """Signed out while writing: every posted value stays in this page, which offers sign-in in a new tab
+    and posts them to the edit page again. The texts show in editable boxes, the rest travels hidden;
+    nothing of the stored entry is shown (the visitor is not known)."""
+    texts = EntryForm(formdata=None, meta={"csrf": False})
+    names = [name for name in ("title", "summary", *LONG_TEXTS, "video_url") if request.form.get(name)]
+    return (
+        render_template(
+            "submissions/signed_out.html",
+            action_url=url_for(".edit", submission_id=submission_id),
+            texts=[(name, texts[name].label.text, request.form[name]) for name in names],
+            hidden=[
+                (key, value)
+                for key, value in request.form.items(multi=True)
+                if key not in names and key not in ("csrf_token", "action")
+            ],
+            file_chosen=bool(request.files.get("deck")),
+        ),
+        401,
+    )
 
 
 @bp.route("/entries/<int:submission_id>/deck")

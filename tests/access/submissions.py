@@ -2,7 +2,9 @@
 
 In the world, ``submission_a`` (submitted) and ``draft_a`` belong to organisation A, ``submission_b`` to
 organisation B, all in ``world.challenge`` organised by ``organiser``. Members of the organisation see and
-change its entries; the challenge's organisers (and administrators) see entries that are not drafts.
+change its entries; the challenge's organisers (and administrators) see entries that are not drafts. A
+signed-out POST to the entry form is answered 401 with the typed values kept on the page (never a redirect
+that would drop them).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from tests.factories import World, minimal_pdf
 
 OWNER_ONLY = signed_in(404, entrant_a=200)
 OWNER_ACTS = signed_in(404, entrant_a=302)
+OWNER_WRITES = every(404, anonymous=401, entrant_a=302)  # signed out: the typed values kept (401)
 ORGANISERS = signed_in(404, organiser=200, admin=200)
 
 
@@ -70,7 +73,7 @@ RULES = [
         "submissions.edit",
         "POST",
         lambda w: _entry(w, "draft_a") + "/edit",
-        OWNER_ACTS,
+        OWNER_WRITES,
         data=lambda w: {"action": "save", "title": "Alpha draft, renamed"},
     ),
     Rule(
