@@ -11,6 +11,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.utils import import_string
 
+from judging.typed import KEEP_TYPED
+
 log = logging.getLogger(__name__)
 
 
@@ -93,13 +95,6 @@ def render_unavailable():
     response = current_app.make_response((render_template("errors/unavailable.html"), 503))
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
-
-
-# Pages whose forms hold long writing, and the function that shows a refused post again as typed.
-KEEP_TYPED = {
-    "scoring.sheet": "judging.scoring.sheet_views:render_expired",
-    "submissions.edit": "judging.submissions.views:render_expired",
-}
 
 
 def init_errors(app: Flask) -> None:

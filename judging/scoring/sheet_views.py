@@ -8,13 +8,13 @@ errors; 409 when the sheet changed since it was loaded (both versions side by si
 in the hidden field so a deliberate re-save works) or when the round is closed (nothing saved); 404 when
 the assignment is not (or no longer) the judge's.
 
-Nothing typed is ever lost: ``render_typed`` re-renders the posted values, and the CSRF error handler
-(``judging.errors``) calls it when a token expired, or ``render_signed_out`` when the session did.
+Nothing typed is ever lost (see ``judging.typed``): ``render_typed`` re-renders the posted values, and the
+CSRF error handler calls it when a token expired, or ``render_signed_out`` when the session did.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -34,6 +34,7 @@ from judging.scoring.sheet_services import (
     sheet_for,
 )
 from judging.submissions.services import questions_for
+from judging.typed import login_keeping_typed
 
 bp = Blueprint("scoring", __name__)
 
@@ -41,11 +42,8 @@ EXPIRED = "Your session expired; nothing was saved yet. Check your marks and sav
 
 
 @bp.route("/judging/<slug>/entries/<int:assignment_id>/score", methods=["GET", "POST"])
+@login_keeping_typed(lambda slug, assignment_id: render_signed_out(slug, assignment_id))
 def sheet(slug: str, assignment_id: int):
-    if not current_user.is_authenticated:
-        if request.method == "POST":
-            return render_signed_out(slug, assignment_id)
-        return current_app.login_manager.unauthorized()
     assignment = load_assignment(slug, assignment_id)
     criteria = active_criteria(assignment.round_id)
     stored = sheet_for(assignment)

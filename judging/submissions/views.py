@@ -22,6 +22,7 @@ from judging.storage import send_stored
 from judging.submissions import rules, services, storage
 from judging.submissions.forms import LONG_TEXTS, EntryForm, StartForm, entry_form
 from judging.submissions.models import Submission
+from judging.typed import login_keeping_typed, signed_out_page
 
 bp = Blueprint("submissions", __name__)
 
@@ -127,11 +128,8 @@ def view(submission_id: int):
 
 
 @bp.route("/entries/<int:submission_id>/edit", methods=["GET", "POST"])
+@login_keeping_typed(lambda submission_id: render_signed_out(submission_id))
 def edit(submission_id: int):
-    if not current_user.is_authenticated:
-        if request.method == "POST":
-            return render_signed_out(submission_id)
-        return current_app.login_manager.unauthorized()
     submission = load_own_submission(submission_id)
     if request.method == "GET" and not permissions.can_edit_submission(submission, current_user):
         flash(_refusal_reason(submission), "error")
@@ -186,24 +184,12 @@ def render_expired(submission_id: int):
 
 
 def render_signed_out(submission_id: int):
-    """Signed out while writing: every posted value stays in this page, which offers sign-in in a new tab
-    and posts them to the edit page again. The texts show in editable boxes, the rest travels hidden;
-    nothing of the stored entry is shown (the visitor is not known)."""
-    texts = EntryForm(formdata=None, meta={"csrf": False})
-    names = [name for name in ("title", "summary", *LONG_TEXTS, "video_url") if request.form.get(name)]
-    return (
-        render_template(
-            "submissions/signed_out.html",
-            action_url=url_for(".edit", submission_id=submission_id),
-            texts=[(name, texts[name].label.text, request.form[name]) for name in names],
-            hidden=[
-                (key, value)
-                for key, value in request.form.items(multi=True)
-                if key not in names and key not in ("csrf_token", "action")
-            ],
-            file_chosen=bool(request.files.get("deck")),
-        ),
-        401,
+    """Signed out while writing: the posted values kept in the page (see ``judging.typed``)."""
+    return signed_out_page(
+        url_for(".edit", submission_id=submission_id),
+        EntryForm,
+        ("title", "summary", *LONG_TEXTS, "video_url"),
+        lines=("title", "video_url"),
     )
 
 

@@ -61,7 +61,7 @@ RULES = [
         "manage.edit",
         "POST",
         lambda w: f"{BASE}/edit",
-        signed_in(404, **MANAGERS),
+        every(404, anonymous=401, **MANAGERS),  # signed out: the typed texts kept (401)
         data=lambda w: {"title": "", "slug": "sme-awards"},
         note="-invalid",
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -384,3 +385,53 @@ def test_other_organiser_cannot_change_anything_of_this_challenge(client, world)
     assert world.challenge.title == "Digital SME Awards"
     assert [cat.name for cat in world.challenge.categories] == ["Connectivity", "E-health"]
     assert db.session.scalars(select(AuditEvent)).all() == []
+
+
+# Nothing typed is lost to an ended session ------------------------------------------------------------
+
+LONG_DESCRIPTION = "An afternoon of writing: who may enter, what judges look for & <why> it matters."
+
+
+def _token(page: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_edit_with_an_expired_token_shows_the_form_again_as_typed(app, client, world):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        login(client, world.organiser)
+        data = edit_data(description=LONG_DESCRIPTION, title="Renamed", csrf_token="expired-or-forged")
+
+        answer = client.post("/manage/sme-awards/edit", data=data)
+
+        page = answer.get_data(as_text=True)
+        assert answer.status_code == 400
+        assert "Your form expired, so nothing was saved yet." in page
+        assert "what judges look for &amp; &lt;why&gt; it matters." in page and 'value="Renamed"' in page
+        db.session.refresh(world.challenge)
+        assert world.challenge.title == "Digital SME Awards"
+
+        again = client.post("/manage/sme-awards/edit", data={**data, "csrf_token": _token(page)})
+        assert again.status_code == 302
+        db.session.refresh(world.challenge)
+        assert (world.challenge.title, world.challenge.description) == ("Renamed", LONG_DESCRIPTION)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_edit_while_signed_out_keeps_the_typed_texts_and_offers_sign_in(app, client, world):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        data = edit_data(description=LONG_DESCRIPTION, csrf_token="from-the-lost-session")
+
+        answer = client.post("/manage/sme-awards/edit", data=data)  # nobody signed in any more
+
+        page = answer.get_data(as_text=True)
+        assert answer.status_code == 401
+        assert 'target="_blank"' in page and "/login" in page
+        assert '<label for="description">Description</label>' in page
+        assert "what judges look for &amp; &lt;why&gt; it matters." in page
+        assert 'name="opens_at" value="2027-01-10T09:00"' in page  # the rest travels hidden
+        assert 'action="/manage/sme-awards/edit"' in page
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
