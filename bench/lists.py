@@ -15,6 +15,7 @@ PostgreSQL at ``BENCH_PG_URL`` (that database is dropped and created). Prints
 
 from __future__ import annotations
 
+import argparse
 import os
 import resource
 import statistics
@@ -117,12 +118,12 @@ def measure(label: str, url: str) -> bool:
     return ok
 
 
-def main() -> int:
+def main(postgres: bool) -> int:
     ok = True
     with tempfile.TemporaryDirectory() as folder:
         os.environ["JUDGING_INSTANCE_PATH"] = folder
         ok &= measure("sqlite", f"sqlite:///{folder}/bench.db")
-        if "--postgres" in sys.argv:
+        if postgres:
             reset_postgres(PG_URL)
             ok &= measure("postgresql", PG_URL)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -133,4 +134,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", action="store_true", help="also measure on PostgreSQL at BENCH_PG_URL")
+    sys.exit(main(parser.parse_args().postgres))
