@@ -8,18 +8,15 @@ page (a challenge's job to the page its organisers see). Anyone who is not an ad
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import lazy_pgettext
 from flask_login import current_user, login_required
 
 from judging import permissions
-from judging.errors import DomainError
-from judging.extensions import db
 from judging.jobs import services
 from judging.jobs.models import ACTIVE, Job, JobStatus
-from judging.jobs.registry import details_for, label_for, link_for
-from judging.jobs.views import REFRESH_SECONDS
+from judging.jobs.registry import details_for, label_for
+from judging.jobs.views import render_job, retry_and_tell
 from judging.pagination import paginate, requested_page
 
 bp = Blueprint("site_jobs", __name__, url_prefix="/admin/jobs")
@@ -83,27 +80,11 @@ def index():
 @login_required
 def job(job_id: int):
     found = services.refresh(_load(job_id))
-    return render_template(
-        "jobs/job.html",
-        challenge=None,
-        job=found,
-        label=label_for(found.kind),
-        detail=details_for([found]).get(found.id),
-        link=link_for(found),
-        retry_url=url_for("site_jobs.retry", job_id=found.id),
-        refresh_seconds=REFRESH_SECONDS,
-    )
+    return render_job(found, retry_url=url_for("site_jobs.retry", job_id=found.id))
 
 
 @bp.route("/<int:job_id>/retry", methods=["POST"])
 @login_required
 def retry(job_id: int):
-    found = services.refresh(_load(job_id))
-    try:
-        services.retry(found, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(_("The job was queued again."), "success")
+    retry_and_tell(services.refresh(_load(job_id)))
     return redirect(url_for("site_jobs.job", job_id=job_id))

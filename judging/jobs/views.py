@@ -30,31 +30,40 @@ def _load(slug: str, job_id: int) -> Job:
     return job
 
 
-@bp.route("/<slug>/jobs/<int:job_id>")
-@login_required
-def job(slug: str, job_id: int):
-    found = services.refresh(_load(slug, job_id))
+def render_job(job: Job, *, retry_url: str):
+    """The page of ``job`` (its challenge's header when it has one), after ``refresh``."""
     return render_template(
         "jobs/job.html",
-        challenge=found.challenge,
-        job=found,
-        label=label_for(found.kind),
-        detail=details_for([found]).get(found.id),
-        link=link_for(found),
-        retry_url=url_for("jobs.retry", slug=found.challenge.slug, job_id=found.id),
+        challenge=job.challenge,
+        job=job,
+        label=label_for(job.kind),
+        detail=details_for([job]).get(job.id),
+        link=link_for(job),
+        retry_url=retry_url,
         refresh_seconds=REFRESH_SECONDS,
     )
 
 
-@bp.route("/<slug>/jobs/<int:job_id>/retry", methods=["POST"])
-@login_required
-def retry(slug: str, job_id: int):
-    found = services.refresh(_load(slug, job_id))
+def retry_and_tell(job: Job) -> None:
+    """Queue a failed job again and flash the outcome (the refusal, when it was not failed)."""
     try:
-        services.retry(found, actor=current_user)
+        services.retry(job, actor=current_user)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
     else:
         flash(_("The job was queued again."), "success")
+
+
+@bp.route("/<slug>/jobs/<int:job_id>")
+@login_required
+def job(slug: str, job_id: int):
+    found = services.refresh(_load(slug, job_id))
+    return render_job(found, retry_url=url_for("jobs.retry", slug=slug, job_id=found.id))
+
+
+@bp.route("/<slug>/jobs/<int:job_id>/retry", methods=["POST"])
+@login_required
+def retry(slug: str, job_id: int):
+    retry_and_tell(services.refresh(_load(slug, job_id)))
     return redirect(url_for("jobs.job", slug=slug, job_id=job_id))
