@@ -9,9 +9,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
-from werkzeug.utils import import_string
 
-from judging.typed import KEEP_TYPED
+from judging.typed import keep_refused
 
 log = logging.getLogger(__name__)
 
@@ -109,11 +108,9 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        keeper = KEEP_TYPED.get(request.endpoint or "")
-        if keeper is not None and request.view_args:
-            # A judge or an entrant may write for an hour: never lose what they typed to an expired
-            # token or session.
-            return import_string(keeper)(**request.view_args)
+        kept = keep_refused()  # a long form: what was typed comes back, never lost to an ended session
+        if kept is not None:
+            return kept
         return render_error(
             400,
             _(

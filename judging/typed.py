@@ -3,12 +3,13 @@
 Pages where people write for a long time (the judge's score sheet, the entry form, the challenge's
 details) keep what was posted in two cases:
 
-- the form's CSRF token no longer matches (the session ended, or the person signed in again elsewhere):
-  ``judging.errors`` calls the page's ``render_expired`` named in ``KEEP_TYPED``, which shows the form
-  again exactly as posted, with a fresh token and nothing saved;
 - the person is signed out: ``login_keeping_typed`` (in place of ``login_required``) answers a POST with
   the page's signed-out rendering, usually :func:`signed_out_page`: every posted value stays in the page,
-  the texts in editable boxes, with a link to sign in in a new tab and a button that posts them again.
+  the texts in editable boxes, with a link to sign in in a new tab and a button that posts them again;
+- the form's CSRF token no longer matches (the session ended, or the person signed in again elsewhere):
+  ``judging.errors`` calls :func:`keep_refused`, which answers with the page's ``expired`` rendering (the
+  form again exactly as posted, with a fresh token and nothing saved), or its signed-out one when the
+  person is signed out.
 """
 
 from __future__ import annotations
@@ -18,20 +19,18 @@ from functools import wraps
 from typing import Any
 
 from flask import current_app, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
-# Endpoint -> the function (``"module:function"``) showing a refused post again as typed.
-KEEP_TYPED = {
-    "scoring.sheet": "judging.scoring.sheet_views:render_expired",
-    "submissions.edit": "judging.submissions.views:render_expired",
-    "manage.edit": "judging.challenges.manage_views:render_expired",
-}
 NOT_KEPT = ("csrf_token", "action")
 
 
-def login_keeping_typed(signed_out: Callable[..., Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def login_keeping_typed(
+    signed_out: Callable[..., Any], expired: Callable[..., Any]
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """``login_required`` for a long form: a signed-out GET goes to sign in, a signed-out POST is answered
-    by ``signed_out(**view_args)`` so the typed values stay on the page."""
+    by ``signed_out(**view_args)`` so the typed values stay on the page; a post refused for its CSRF token
+    is answered by ``expired(**view_args)`` (see :func:`keep_refused`)."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
@@ -42,9 +41,25 @@ def login_keeping_typed(signed_out: Callable[..., Any]) -> Callable[[Callable[..
                 return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
             return view(**kwargs)
 
+        wrapped.keeps_typed = (signed_out, expired)  # type: ignore[attr-defined]
         return wrapped
 
     return decorator
+
+
+def keep_refused() -> Any | None:
+    """The answer to a post refused for its CSRF token when its page keeps typed values (the page's
+    ``expired`` rendering, or its ``signed_out`` one for someone signed out); None for any other page."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    renderings = getattr(view, "keeps_typed", None)
+    if renderings is None or request.view_args is None:
+        return None
+    signed_out, expired = renderings
+    return (expired if current_user.is_authenticated else signed_out)(**request.view_args)
+
+
+def expired_message() -> str:
+    return _("Your form expired, so nothing was saved yet. What you typed is below: check it and save again.")
 
 
 def signed_out_page(action_url: str, form_class: type, texts: Sequence[str], *, lines: Sequence[str] = ()):

@@ -23,7 +23,7 @@ from judging.extensions import db
 from judging.jobs import JobStatus
 from judging.jobs import services as job_services
 from judging.labels import label
-from judging.typed import login_keeping_typed, signed_out_page
+from judging.typed import expired_message, login_keeping_typed, signed_out_page
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
@@ -135,7 +135,7 @@ def _initial(challenge: Challenge) -> dict[str, object]:
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
-@login_keeping_typed(lambda slug: render_signed_out(slug))
+@login_keeping_typed(lambda slug: render_signed_out(slug), lambda slug: render_expired(slug))
 def edit(slug: str):
     challenge = load_managed(slug)
     form = ChallengeForm(data=_initial(challenge) if request.method == "GET" else None)
@@ -167,13 +167,9 @@ def edit(slug: str):
 
 def render_expired(slug: str):
     """The form's token no longer matched: the details form again exactly as typed, nothing saved."""
-    if not current_user.is_authenticated:
-        return render_signed_out(slug)
     challenge = load_managed(slug)
     form = ChallengeForm()
-    form.form_errors.append(
-        _("Your form expired, so nothing was saved yet. What you typed is below: check it and save again.")
-    )
+    form.form_errors.append(expired_message())
     return render_template("manage/edit.html", challenge=challenge, form=form), 400
 
 

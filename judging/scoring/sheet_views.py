@@ -42,7 +42,10 @@ EXPIRED = "Your session expired; nothing was saved yet. Check your marks and sav
 
 
 @bp.route("/judging/<slug>/entries/<int:assignment_id>/score", methods=["GET", "POST"])
-@login_keeping_typed(lambda slug, assignment_id: render_signed_out(slug, assignment_id))
+@login_keeping_typed(
+    lambda slug, assignment_id: render_signed_out(slug, assignment_id),
+    lambda slug, assignment_id: render_expired(slug, assignment_id),
+)
 def sheet(slug: str, assignment_id: int):
     assignment = load_assignment(slug, assignment_id)
     criteria = active_criteria(assignment.round_id)
@@ -135,9 +138,7 @@ def render_typed(slug: str, assignment_id: int, *, message: str, status: int = 2
 
 
 def render_expired(slug: str, assignment_id: int):
-    """The CSRF token expired: the form again, as typed, with a fresh token (or sign in, if signed out)."""
-    if not current_user.is_authenticated:
-        return render_signed_out(slug, assignment_id)
+    """The CSRF token expired: the form again, as typed, with a fresh token."""
     return render_typed(slug, assignment_id, message=_(EXPIRED), status=400)
 
 

@@ -22,7 +22,7 @@ from judging.storage import send_stored
 from judging.submissions import rules, services, storage
 from judging.submissions.forms import LONG_TEXTS, EntryForm, StartForm, entry_form
 from judging.submissions.models import Submission
-from judging.typed import login_keeping_typed, signed_out_page
+from judging.typed import expired_message, login_keeping_typed, signed_out_page
 
 bp = Blueprint("submissions", __name__)
 
@@ -128,7 +128,10 @@ def view(submission_id: int):
 
 
 @bp.route("/entries/<int:submission_id>/edit", methods=["GET", "POST"])
-@login_keeping_typed(lambda submission_id: render_signed_out(submission_id))
+@login_keeping_typed(
+    lambda submission_id: render_signed_out(submission_id),
+    lambda submission_id: render_expired(submission_id),
+)
 def edit(submission_id: int):
     submission = load_own_submission(submission_id)
     if request.method == "GET" and not permissions.can_edit_submission(submission, current_user):
@@ -168,15 +171,11 @@ def edit(submission_id: int):
 
 def render_expired(submission_id: int):
     """The form's token no longer matched (the session ended or changed): the edit form again, exactly as
-    typed, with a fresh token and nothing saved; a signed-out entrant gets :func:`render_signed_out`."""
-    if not current_user.is_authenticated:
-        return render_signed_out(submission_id)
+    typed, with a fresh token and nothing saved."""
     submission = load_own_submission(submission_id)
     questions = services.questions_for(submission)
     form = entry_form(questions, max_deck_bytes=int(current_app.config["MAX_DECK_BYTES"]))
-    form.form_errors.append(
-        _("Your form expired, so nothing was saved yet. What you typed is below: check it and save again.")
-    )
+    form.form_errors.append(expired_message())
     if request.files.get("deck"):
         form.form_errors.append(_file_not_kept(submission))
     page = render_template("submissions/edit.html", submission=submission, form=form, questions=questions)
