@@ -411,6 +411,11 @@ def login(client: FlaskClient, user: User | None) -> FlaskClient:
     return client
 
 
+def csrf_token_in(page: str) -> str:
+    """The CSRF token of the (first) form on an HTML page."""
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
 def read_outbox(app: Flask) -> list[email.message.EmailMessage]:
     folder = Path(app.config["OUTBOX_FOLDER"])
     if not folder.exists():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 import pytest
@@ -12,7 +11,7 @@ from judging.audit import AuditEvent
 from judging.challenges.models import Challenge, ChallengeKind
 from judging.core.lifecycle import ChallengeStatus
 from judging.extensions import db
-from tests.factories import login, make_user
+from tests.factories import csrf_token_in, login, make_user
 
 
 def edit_data(**overrides) -> dict[str, object]:
@@ -392,10 +391,6 @@ def test_other_organiser_cannot_change_anything_of_this_challenge(client, world)
 LONG_DESCRIPTION = "An afternoon of writing: who may enter, what judges look for & <why> it matters."
 
 
-def _token(page: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-
-
 def test_edit_with_an_expired_token_shows_the_form_again_as_typed(app, client, world):
     app.config["WTF_CSRF_ENABLED"] = True
     try:
@@ -411,7 +406,7 @@ def test_edit_with_an_expired_token_shows_the_form_again_as_typed(app, client, w
         db.session.refresh(world.challenge)
         assert world.challenge.title == "Digital SME Awards"
 
-        again = client.post("/manage/sme-awards/edit", data={**data, "csrf_token": _token(page)})
+        again = client.post("/manage/sme-awards/edit", data={**data, "csrf_token": csrf_token_in(page)})
         assert again.status_code == 302
         db.session.refresh(world.challenge)
         assert (world.challenge.title, world.challenge.description) == ("Renamed", LONG_DESCRIPTION)

@@ -3,7 +3,6 @@ nothing typed lost when the CSRF token or the session expires."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -13,7 +12,7 @@ from judging.audit import AuditEvent
 from judging.database import utcnow
 from judging.extensions import db
 from judging.scoring.models import ScoreSheet, SheetStatus
-from tests.factories import login, make_assignment, make_sheet, make_submission
+from tests.factories import csrf_token_in, login, make_assignment, make_sheet, make_submission
 
 
 def url(world, assignment=None) -> str:
@@ -164,10 +163,6 @@ def test_dashboard_shows_progress_per_round(client, world):
     assert "Score</a>" in page
 
 
-def _csrf_token(page: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-
-
 def test_expired_csrf_token_rerenders_typed_sheet(app, client, world):
     app.config["WTF_CSRF_ENABLED"] = True
     try:
@@ -184,7 +179,7 @@ def test_expired_csrf_token_rerenders_typed_sheet(app, client, world):
         assert f'checked id="{mark}-3" name="{mark}" type="radio" value="4"' in page
         assert stored(world) is None
         # saving again with the fresh token works
-        data["csrf_token"] = _csrf_token(page)
+        data["csrf_token"] = csrf_token_in(page)
         assert client.post(url(world), data=data).status_code == 303
         assert stored(world).feedback == "An hour of careful writing."
     finally:

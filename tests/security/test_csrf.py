@@ -7,8 +7,6 @@ requests (the check reads the setting on each request, as ``test_sessions`` does
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import func, select
 
@@ -21,7 +19,7 @@ from judging.results.models import ResultsSnapshot
 from judging.scoring.models import ScoreSheet
 from judging.submissions.models import Submission
 from tests.access.certificates import publish_and_issue
-from tests.factories import PASSWORD, login
+from tests.factories import PASSWORD, csrf_token_in, login
 
 REFUSED = "did not come from this site, so nothing was saved"
 
@@ -34,7 +32,7 @@ def protected(app, monkeypatch):
 
 def token_of(client, page: str) -> str:
     html = client.get(page).get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    return csrf_token_in(html)
 
 
 def signed_in(client) -> bool:

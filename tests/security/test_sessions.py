@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
 
 from judging import security
 from tests.accounts.helpers import sign_in, text
-from tests.factories import PASSWORD, login
+from tests.factories import PASSWORD, csrf_token_in, login
 from tests.scoring.test_sheet import form, stored, url
 
 ENDED = "Your session has ended; please sign in again."
@@ -139,7 +138,7 @@ def test_scoring_post_with_a_valid_token_after_the_idle_limit_keeps_the_typed_ma
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     page = login(client, world.judge).get(url(world)).get_data(as_text=True)
     data = form(world, marks=(None, 3, None), feedback="Written before the break")
-    data["csrf_token"] = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    data["csrf_token"] = csrf_token_in(page)
 
     clock.advance(minutes=121)
     response = client.post(url(world), data=data)

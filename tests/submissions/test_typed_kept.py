@@ -8,12 +8,10 @@ posts them again. Nothing is saved until the entrant presses a save button again
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from judging.extensions import db
-from tests.factories import login
+from tests.factories import csrf_token_in, login
 from tests.submissions.helpers import edit_url, entry_form, pdf_upload
 
 TYPED = {
@@ -28,10 +26,6 @@ def csrf(app):
     app.config["WTF_CSRF_ENABLED"] = True
     yield
     app.config["WTF_CSRF_ENABLED"] = False
-
-
-def _token(page: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
 def test_an_expired_token_shows_the_edit_form_again_with_what_was_typed(app, client, world, csrf):
@@ -51,7 +45,7 @@ def test_an_expired_token_shows_the_edit_form_again_with_what_was_typed(app, cli
     db.session.refresh(draft)
     assert draft.title == stored_title
 
-    again = client.post(edit_url(draft), data={**data, "csrf_token": _token(page)})
+    again = client.post(edit_url(draft), data={**data, "csrf_token": csrf_token_in(page)})
 
     assert again.status_code == 302
     db.session.refresh(draft)
