@@ -362,7 +362,6 @@ def run_signed_floors(
     form can reach on this machine: what a judge's page costs beyond it is the page's own code.
     """
     (folder / "signed_app.py").write_text(SIGNED_FLOOR_APP)
-    slugs = {page: re.sub(r"\W+", "-", page) for page in pages}
     rates: dict[str, float] = {}
     samples: list[Sample] = []
     env = {**env, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
@@ -371,16 +370,11 @@ def run_signed_floors(
         tokens = {}
         for client, cookie in zip(clients, cookies, strict=True):
             client.cookies["session"] = cookie
-            page = client.get("/floor/" + slugs["sheet GET"], "signed floor warm-up")
+            page = client.get("/floor/" + _slug("sheet GET"), "signed floor warm-up")
             tokens[id(client)] = inputs(page.body).get("csrf_token", "")
         for page in pages:
-            path = "/floor/" + slugs[page]
-            if page.endswith("POST"):
-                actions = [
-                    lambda c=c, p=path, k=page: c.post(p, {"csrf_token": tokens[id(c)]}, k) for c in clients
-                ]
-            else:
-                actions = [lambda c=c, p=path, k=page: c.get(p, k) for c in clients]
+            path = "/floor/" + _slug(page)
+            actions = [_floor_request(c, path, page, {"csrf_token": tokens[id(c)]}) for c in clients]
             start = run_clients(actions, seconds)
             rates[page] = throughput(samples, page, start, seconds)
         wrong = sorted({(s.kind, s.status) for s in samples if s.status not in (200, 303)})
@@ -391,9 +385,15 @@ def run_signed_floors(
     return rates
 
 
-def _floor_request(client: Client, path: str, page: str):
+def _slug(page: str) -> str:
+    """The floor apps' address for a measured page (``sheet GET`` -> ``sheet-GET``)."""
+    return re.sub(r"\W+", "-", page)
+
+
+def _floor_request(client: Client, path: str, page: str, form: dict[str, str] | None = None):
+    """One floor request as the measured page makes it: a POST (with ``form``) or a GET."""
     if page.endswith("POST"):
-        return lambda: client.post(path, {"a": "b"}, page)
+        return lambda: client.post(path, form or {"a": "b"}, page)
     return lambda: client.get(path, page)
 
 
@@ -401,15 +401,14 @@ def run_floors(folder: Path, bodies: dict[str, tuple[int, str]], seconds: float)
     """Per page, the requests per second of the bare Flask floor with ``SOLO_CLIENTS`` clients."""
     import json
 
-    slugs = {page: re.sub(r"\W+", "-", page) for page in bodies}
-    pages = {slugs[page]: [status, "x" * len(body.encode())] for page, (status, body) in bodies.items()}
+    pages = {_slug(page): [status, "x" * len(body.encode())] for page, (status, body) in bodies.items()}
     (folder / "pages.json").write_text(json.dumps(pages))
     (folder / "bare_app.py").write_text(FLOOR_APP)
     rates: dict[str, float] = {}
     samples: list[Sample] = []
     with Server("bare_app:app", env={}, cwd=folder, log=folder / "bare.log", ready_path="/") as server:
         for page in bodies:
-            path = "/" + slugs[page]
+            path = "/" + _slug(page)
             clients = [Client(server.port, samples) for _ in range(SOLO_CLIENTS)]
             actions = [_floor_request(client, path, page) for client in clients]
             start = run_clients(actions, seconds)
