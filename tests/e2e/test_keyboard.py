@@ -168,6 +168,10 @@ def test_an_entrant_enters_a_challenge_with_the_keyboard_only(live, page, axe):
     )
     question_field = f"q_{question.id}"
     db.session.remove()
+    # Playwright asks the browser to intercept file dialogs when the first "filechooser" listener is added,
+    # without waiting for the answer: listening from the start keeps the Space press below from winning
+    # that race on a slow machine (the dialog then opens natively and the event never comes).
+    page.on("filechooser", lambda chooser: None)
 
     page.goto("/login")
     tab_to(page, named("email"))
